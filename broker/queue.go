@@ -1,0 +1,203 @@
+package broker
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/edgev1/gateway/cshim"
+)
+
+// Overflow says what a full queue does with a new message.
+type Overflow int
+
+const (
+	// Block makes the publisher wait until the sink has room (backpressure).
+	Block Overflow = iota
+	// DropNewest discards the new message and counts it.
+	DropNewest
+	// DropOldest discards the oldest queued message and counts it.
+	DropOldest
+)
+
+// String returns the configuration spelling of the policy.
+func (o Overflow) String() string {
+	switch o {
+	case DropNewest:
+		return "drop-newest"
+	case DropOldest:
+		return "drop-oldest"
+	default:
+		return "block"
+	}
+}
+
+// ParseOverflow parses "block", "drop-newest" or "drop-oldest".
+func ParseOverflow(s string) (Overflow, error) {
+	switch s {
+	case "", "block":
+		return Block, nil
+	case "drop-newest":
+		return DropNewest, nil
+	case "drop-oldest":
+		return DropOldest, nil
+	}
+	return Block, errors.New(`must be "block", "drop-newest" or "drop-oldest"`)
+}
+
+// DefaultCapacity is the queue bound when none is configured.
+const DefaultCapacity = 4096
+
+var errQueueClosed = errors.New("queue closed")
+
+// queue is a bounded FIFO of message references with blocking push and batch pop.
+type queue struct {
+	mu       sync.Mutex
+	notEmpty sync.Cond
+	notFull  sync.Cond
+	ring     []cshim.Message // len is a power of two
+	head     int
+	n        int
+	capacity int
+	policy   Overflow
+	closed   bool
+
+	workerWaiting bool
+	pubWaiting    int
+
+	dropped  atomic.Uint64
+	overflow atomic.Uint64 // pushes past the bound from inside a Receive
+}
+
+func (q *queue) init(capacity int, policy Overflow) {
+	if capacity <= 0 {
+		capacity = DefaultCapacity
+	}
+	size := 64
+	for size < capacity {
+		size *= 2
+	}
+	q.ring = make([]cshim.Message, size)
+	q.capacity = capacity
+	q.policy = policy
+	q.notEmpty.L = &q.mu
+	q.notFull.L = &q.mu
+}
+
+func (q *queue) grow() {
+	nr := make([]cshim.Message, len(q.ring)*2)
+	for i := 0; i < q.n; i++ {
+		nr[i] = q.ring[(q.head+i)&(len(q.ring)-1)]
+	}
+	q.ring = nr
+	q.head = 0
+}
+
+// push appends one reference that the caller hands over. When it returns an error
+// the reference has not been taken (the caller still owns it). A message dropped by
+// policy is released here. mayBlock is false for publishers inside a Receive.
+func (q *queue) push(m cshim.Message, mayBlock bool) error {
+	var victim cshim.Message
+	q.mu.Lock()
+	for q.n >= q.capacity && !q.closed {
+		if !mayBlock && q.policy == Block {
+			q.overflow.Add(1)
+			break
+		}
+		if q.policy == DropNewest {
+			q.mu.Unlock()
+			q.dropped.Add(1)
+			m.Release()
+			return nil
+		}
+		if q.policy == DropOldest {
+			victim = q.ring[q.head]
+			q.head = (q.head + 1) & (len(q.ring) - 1)
+			q.n--
+			q.dropped.Add(1)
+			break
+		}
+		q.pubWaiting++
+		q.notFull.Wait()
+		q.pubWaiting--
+	}
+	if q.closed {
+		q.mu.Unlock()
+		return errQueueClosed
+	}
+	if q.n == len(q.ring) {
+		q.grow()
+	}
+	q.ring[(q.head+q.n)&(len(q.ring)-1)] = m
+	q.n++
+	if q.workerWaiting {
+		q.notEmpty.Signal()
+	}
+	q.mu.Unlock()
+	if victim != 0 {
+		victim.Release()
+	}
+	return nil
+}
+
+// popBatch waits for messages and moves up to max of them into dst. It returns
+// ok=false once the queue is closed and empty.
+func (q *queue) popBatch(dst []cshim.Message, max int) ([]cshim.Message, bool) {
+	q.mu.Lock()
+	for q.n == 0 && !q.closed {
+		q.workerWaiting = true
+		q.notEmpty.Wait()
+		q.workerWaiting = false
+	}
+	if q.n == 0 {
+		q.mu.Unlock()
+		return dst, false
+	}
+	k := q.n
+	if k > max {
+		k = max
+	}
+	mask := len(q.ring) - 1
+	for i := 0; i < k; i++ {
+		idx := (q.head + i) & mask
+		dst = append(dst, q.ring[idx])
+		q.ring[idx] = 0
+	}
+	q.head = (q.head + k) & mask
+	q.n -= k
+	if q.pubWaiting > 0 {
+		q.notFull.Broadcast()
+	}
+	q.mu.Unlock()
+	return dst, true
+}
+
+// close stops intake; queued messages are still handed out by popBatch.
+func (q *queue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.notEmpty.Broadcast()
+	q.notFull.Broadcast()
+	q.mu.Unlock()
+}
+
+// drain releases every queued reference (used when a worker is abandoned).
+func (q *queue) drain() int {
+	q.mu.Lock()
+	var rest []cshim.Message
+	mask := len(q.ring) - 1
+	for i := 0; i < q.n; i++ {
+		rest = append(rest, q.ring[(q.head+i)&mask])
+	}
+	q.n = 0
+	q.mu.Unlock()
+	cshim.ReleaseAll(rest)
+	return len(rest)
+}
+
+func (q *queue) depth() int {
+	q.mu.Lock()
+	n := q.n
+	q.mu.Unlock()
+	return n
+}

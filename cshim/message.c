@@ -1,0 +1,309 @@
+/* message.c - MESSAGE_HANDLE: immutable, reference-counted content + properties.
+ *
+ * Memory: a message owns one reference to its CONSTBUFFER and one to its CONSTMAP.
+ * The reference count is atomic; the last Message_Destroy frees everything.
+ * Byte-array format: docs/abi.md and abi/doc.go (big-endian, see SPEC section 3).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include "message.h"
+#include "gw_internal.h"
+#include "azure_c_shared_utility/xlogging.h"
+
+#define MSG_HEADER_0 0xA1
+#define MSG_HEADER_1 0x60
+#define MSG_MIN_SIZE 14
+
+static MESSAGE_HANDLE message_new(CONSTBUFFER_HANDLE content, CONSTMAP_HANDLE properties)
+{
+    MESSAGE_HANDLE m = (MESSAGE_HANDLE)malloc(sizeof(*m));
+    if (m == NULL)
+    {
+        return NULL;
+    }
+    __atomic_store_n(&m->refcount, 1, __ATOMIC_RELAXED);
+    m->reserved = 0;
+    m->content = content;
+    m->properties = properties;
+    return m;
+}
+
+static CONSTMAP_HANDLE properties_from_map(MAP_HANDLE map)
+{
+    /* ConstMap_Create clones the map, so the caller keeps ownership of map. */
+    return ConstMap_Create(map);
+}
+
+MESSAGE_HANDLE Message_Create(const MESSAGE_CONFIG* cfg)
+{
+    CONSTBUFFER_HANDLE content;
+    CONSTMAP_HANDLE props;
+    MESSAGE_HANDLE m;
+    if (cfg == NULL || cfg->sourceProperties == NULL || (cfg->size > 0 && cfg->source == NULL) || cfg->size > INT32_MAX)
+    {
+        return NULL;
+    }
+    content = CONSTBUFFER_Create(cfg->source, cfg->size);
+    if (content == NULL)
+    {
+        return NULL;
+    }
+    props = properties_from_map(cfg->sourceProperties);
+    if (props == NULL)
+    {
+        CONSTBUFFER_Destroy(content);
+        return NULL;
+    }
+    m = message_new(content, props);
+    if (m == NULL)
+    {
+        ConstMap_Destroy(props);
+        CONSTBUFFER_Destroy(content);
+    }
+    return m;
+}
+
+MESSAGE_HANDLE Message_CreateFromBuffer(const MESSAGE_BUFFER_CONFIG* cfg)
+{
+    CONSTBUFFER_HANDLE content;
+    CONSTMAP_HANDLE props;
+    MESSAGE_HANDLE m;
+    if (cfg == NULL || cfg->sourceContent == NULL || cfg->sourceProperties == NULL)
+    {
+        return NULL;
+    }
+    props = properties_from_map(cfg->sourceProperties);
+    if (props == NULL)
+    {
+        return NULL;
+    }
+    content = CONSTBUFFER_Clone(cfg->sourceContent);
+    if (content == NULL)
+    {
+        ConstMap_Destroy(props);
+        return NULL;
+    }
+    m = message_new(content, props);
+    if (m == NULL)
+    {
+        ConstMap_Destroy(props);
+        CONSTBUFFER_Destroy(content);
+    }
+    return m;
+}
+
+static int32_t read_be32(const unsigned char* p)
+{
+    return (int32_t)(((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3]);
+}
+
+static void write_be32(unsigned char* p, int32_t v)
+{
+    uint32_t u = (uint32_t)v;
+    p[0] = (unsigned char)(u >> 24);
+    p[1] = (unsigned char)(u >> 16);
+    p[2] = (unsigned char)(u >> 8);
+    p[3] = (unsigned char)u;
+}
+
+/* Finds the NUL that ends the string starting at pos; returns its index or -1. */
+static int32_t find_nul(const unsigned char* b, int32_t pos, int32_t end)
+{
+    const void* z;
+    if (pos >= end)
+    {
+        return -1;
+    }
+    z = memchr(b + pos, 0, (size_t)(end - pos));
+    return z == NULL ? -1 : (int32_t)((const unsigned char*)z - b);
+}
+
+MESSAGE_HANDLE Message_CreateFromByteArray(const unsigned char* source, int32_t size)
+{
+    int32_t total, count, i, pos, content_size;
+    MAP_HANDLE map;
+    CONSTMAP_HANDLE props;
+    CONSTBUFFER_HANDLE content;
+    MESSAGE_HANDLE m;
+
+    if (source == NULL || size < MSG_MIN_SIZE || source[0] != MSG_HEADER_0 || source[1] != MSG_HEADER_1)
+    {
+        return NULL;
+    }
+    total = read_be32(source + 2);
+    if (total != size)
+    {
+        return NULL;
+    }
+    count = read_be32(source + 6);
+    /* each property needs at least 2 bytes (two NULs); the content size needs 4 */
+    if (count < 0 || count > (size - MSG_MIN_SIZE) / 2)
+    {
+        return NULL;
+    }
+    map = Map_Create(NULL);
+    if (map == NULL)
+    {
+        return NULL;
+    }
+    pos = 10;
+    for (i = 0; i < count; i++)
+    {
+        int32_t key_end = find_nul(source, pos, size);
+        int32_t value_end;
+        MAP_RESULT r;
+        if (key_end < 0)
+        {
+            Map_Destroy(map);
+            return NULL;
+        }
+        value_end = find_nul(source, key_end + 1, size);
+        if (value_end < 0)
+        {
+            Map_Destroy(map);
+            return NULL;
+        }
+        r = Map_Add(map, (const char*)source + pos, (const char*)source + key_end + 1);
+        if (r != MAP_OK)
+        {
+            /* MAP_KEYEXISTS: duplicate keys are malformed */
+            Map_Destroy(map);
+            return NULL;
+        }
+        pos = value_end + 1;
+    }
+    if (size - pos < 4)
+    {
+        Map_Destroy(map);
+        return NULL;
+    }
+    content_size = read_be32(source + pos);
+    pos += 4;
+    if (content_size < 0 || content_size != size - pos)
+    {
+        Map_Destroy(map);
+        return NULL;
+    }
+    props = ConstMap_Create(map);
+    Map_Destroy(map);
+    if (props == NULL)
+    {
+        return NULL;
+    }
+    content = CONSTBUFFER_Create(content_size > 0 ? source + pos : NULL, (size_t)content_size);
+    if (content == NULL)
+    {
+        ConstMap_Destroy(props);
+        return NULL;
+    }
+    m = message_new(content, props);
+    if (m == NULL)
+    {
+        CONSTBUFFER_Destroy(content);
+        ConstMap_Destroy(props);
+    }
+    return m;
+}
+
+int32_t Message_ToByteArray(MESSAGE_HANDLE message, unsigned char* buf, int32_t size)
+{
+    const char* const* keys;
+    const char* const* values;
+    size_t count, i;
+    const CONSTBUFFER* content;
+    uint64_t needed;
+    unsigned char* p;
+
+    if (message == NULL || size < 0 || (size > 0 && buf == NULL))
+    {
+        return -1;
+    }
+    if (ConstMap_GetInternals(message->properties, &keys, &values, &count) != CONSTMAP_OK)
+    {
+        return -1;
+    }
+    content = CONSTBUFFER_GetContent(message->content);
+    if (content == NULL)
+    {
+        return -1;
+    }
+    needed = 2 + 4 + 4 + 4 + (uint64_t)content->size;
+    for (i = 0; i < count; i++)
+    {
+        needed += strlen(keys[i]) + 1 + strlen(values[i]) + 1;
+    }
+    if (needed > INT32_MAX || count > INT32_MAX)
+    {
+        return -1;
+    }
+    if (size == 0)
+    {
+        return (int32_t)needed;
+    }
+    if ((uint64_t)size < needed)
+    {
+        return -1;
+    }
+    p = buf;
+    *p++ = MSG_HEADER_0;
+    *p++ = MSG_HEADER_1;
+    write_be32(p, (int32_t)needed);
+    p += 4;
+    write_be32(p, (int32_t)count);
+    p += 4;
+    for (i = 0; i < count; i++)
+    {
+        size_t kl = strlen(keys[i]) + 1, vl = strlen(values[i]) + 1;
+        memcpy(p, keys[i], kl);
+        p += kl;
+        memcpy(p, values[i], vl);
+        p += vl;
+    }
+    write_be32(p, (int32_t)content->size);
+    p += 4;
+    if (content->size > 0)
+    {
+        memcpy(p, content->buffer, content->size);
+    }
+    return (int32_t)needed;
+}
+
+MESSAGE_HANDLE Message_Clone(MESSAGE_HANDLE message)
+{
+    if (message == NULL)
+    {
+        return NULL;
+    }
+    __atomic_add_fetch(&message->refcount, 1, __ATOMIC_RELAXED);
+    return message;
+}
+
+CONSTMAP_HANDLE Message_GetProperties(MESSAGE_HANDLE message)
+{
+    return message == NULL ? NULL : ConstMap_Clone(message->properties);
+}
+
+const CONSTBUFFER* Message_GetContent(MESSAGE_HANDLE message)
+{
+    return message == NULL ? NULL : CONSTBUFFER_GetContent(message->content);
+}
+
+CONSTBUFFER_HANDLE Message_GetContentHandle(MESSAGE_HANDLE message)
+{
+    return message == NULL ? NULL : CONSTBUFFER_Clone(message->content);
+}
+
+void Message_Destroy(MESSAGE_HANDLE message)
+{
+    if (message == NULL)
+    {
+        return;
+    }
+    if (__atomic_sub_fetch(&message->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+    {
+        CONSTBUFFER_Destroy(message->content);
+        ConstMap_Destroy(message->properties);
+        free(message);
+    }
+}

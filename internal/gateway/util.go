@@ -1,0 +1,5 @@
+package gateway
+
+import "github.com/edgev1/gateway/cshim"
+
+type cshimMessage = cshim.Message

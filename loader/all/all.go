@@ -1,0 +1,22 @@
+// Package all registers every loader kind of this build. Import it for its side
+// effect.
+package all
+
+import (
+	"github.com/edgev1/gateway/loader"
+	_ "github.com/edgev1/gateway/loader/native"
+)
+
+func init() {
+	for _, u := range []loader.Unavailable{
+		{TypeName: loader.Java, Why: "Java modules need the JVM binding (bindings/jvm), which this build does not include yet"},
+		{TypeName: loader.Node, Why: "Node.js modules need the Node binding (bindings/node), which this build does not include yet"},
+		{TypeName: loader.DotNet, Why: ".NET modules need the Mono binding (bindings/dotnet), which this build does not include yet"},
+		{TypeName: loader.DotNetCore, Why: ".NET Core modules need CoreCLR hosting, which this build does not include yet"},
+		{TypeName: loader.OutProcess, Why: "out-of-process modules need the outprocess loader, which this build does not include yet"},
+	} {
+		if _, ok := loader.Lookup(u.TypeName); !ok {
+			loader.Register(u)
+		}
+	}
+}

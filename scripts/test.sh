@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: Go unit tests (with -race), the C tests
+# under AddressSanitizer (ctest), end-to-end tests of the real binaries, and brief
+# fuzzing. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/build.sh
+export GATEWAY_BUILD_DIR="$PWD/build"
+
+echo "== C tests (ctest, AddressSanitizer)"
+ctest --test-dir build --output-on-failure
+
+echo "== Go tests"
+go vet ./...
+go test -race -count=1 ./...
+
+echo "== fuzzing (brief)"
+FUZZTIME="${FUZZTIME:-60s}"
+go test -run='^$' -fuzz='^FuzzDecodeMessage$' -fuzztime="$FUZZTIME" ./abi/
+go test -run='^$' -fuzz='^FuzzDecodeControl$' -fuzztime=20s ./abi/
+go test -run='^$' -fuzz='^FuzzCodecParity$' -fuzztime=20s ./cshim/
