@@ -4,10 +4,9 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/edgev1/gateway/abi"
 )
@@ -230,13 +229,6 @@ func TestDecodeMessageMalformed(t *testing.T) {
 	}
 }
 
-// fakeBytes returns a slice of length n backed by a single byte, so that size checks can be tested without
-// allocating gigabytes. Only its length may be used: the encoders reject it before reading the content.
-func fakeBytes(n int) []byte {
-	var one byte
-	return unsafe.Slice(&one, n)
-}
-
 // bigProps returns properties that together exceed 2^31 bytes while sharing one 16 MiB value string.
 func bigProps() []abi.Property {
 	v := strings.Repeat("v", 16<<20)
@@ -275,7 +267,7 @@ func TestEncodeMessageRejects(t *testing.T) {
 		{"NUL in value", abi.Message{Properties: []abi.Property{{"k", "v\x00"}}}, abi.ErrContainsNUL},
 		{"duplicate key", abi.Message{Properties: []abi.Property{{"k", "1"}, {"x", "2"}, {"k", "3"}}}, abi.ErrDuplicateKey},
 		{"duplicate key, many properties", abi.Message{Properties: manyDup}, abi.ErrDuplicateKey},
-		{"content over int32", abi.Message{Content: fakeBytes(1<<31 - 14 + 1)}, abi.ErrTooLarge},
+		{"content over int32", abi.Message{Content: hugeBytes(t, 1<<31-14+1)}, abi.ErrTooLarge},
 		{"properties over int32", abi.Message{Properties: bigProps()}, abi.ErrTooLarge},
 	}
 	for _, tt := range tests {
@@ -297,7 +289,7 @@ func TestEncodeMessageRejects(t *testing.T) {
 		})
 	}
 	// The largest allowed message is exactly 2^31-1 bytes.
-	m := abi.Message{Content: fakeBytes(1<<31 - 1 - 14)}
+	m := abi.Message{Content: hugeBytes(t, 1<<31-1-14)}
 	if n, err := m.EncodedSize(); err != nil || n != 1<<31-1 {
 		t.Fatalf("max size: %d, %v", n, err)
 	}

@@ -104,7 +104,7 @@ void consolelogger_log(LOG_CATEGORY log_category, const char* file, const char* 
     }
     if ((options & LOG_LINE) != 0)
     {
-        line_append(&line, "\n");
+        line_append(&line, "\r\n"); /* the original ends lines with CR LF */
     }
 
     flockfile(stdout);

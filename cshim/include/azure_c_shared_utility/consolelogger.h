@@ -1,8 +1,8 @@
 /* consolelogger.h - a LOGGER_LOG that writes to stdout.
  *
  * Line format (as the original): errors `Error: Time:<ctime> File:<file> Func:<func>
- * Line:<n> <text>`, info `Info: <text>`, trace `<text>`; a newline follows when
- * options has LOG_LINE. A whole line is written in one piece (safe from several threads). */
+ * Line:<n> <text>`, info `Info: <text>`, trace `<text>`; CR LF follows when options
+ * has LOG_LINE. A whole line is written in one piece (safe from several threads). */
 #ifndef CONSOLELOGGER_H
 #define CONSOLELOGGER_H
 
