@@ -65,6 +65,11 @@ extern void gw_deliver(const MODULE_API_1* api, MODULE_HANDLE handle, MESSAGE_HA
 /* Release n messages (Message_Destroy on each). */
 extern void gw_release_all(MESSAGE_HANDLE* msgs, size_t n);
 
+/* Installs the crash reporter (crash.c) in front of the current handlers of SIGSEGV,
+ * SIGBUS, SIGFPE and SIGILL. Returns 0 on success. Call after the Go runtime has
+ * installed its own handlers; safe to call more than once. */
+extern int gw_install_crash_reporter(void);
+
 /* Whether the calling thread is currently inside a module's Receive (gw_deliver). */
 extern int gw_in_receive(void);
 

@@ -137,6 +137,15 @@ func (a NativeAPI) Deliver(h uintptr, msgs []Message, module *C.char) {
 	C.gw_deliver(a.c(), C.MODULE_HANDLE(unsafe.Pointer(h)), (*C.MESSAGE_HANDLE)(unsafe.Pointer(&msgs[0])), C.size_t(len(msgs)), module)
 }
 
+// InstallCrashReporter makes a crash inside module code print which module it was
+// before the process dies (see crash.c). Call once the Go runtime is up.
+func InstallCrashReporter() error {
+	if C.gw_install_crash_reporter() != 0 {
+		return errors.New("cshim: cannot install the crash reporter")
+	}
+	return nil
+}
+
 // CName is a module name in C memory, used to tag log lines from module code.
 // It lives until Free.
 type CName = *C.char

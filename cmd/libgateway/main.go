@@ -14,6 +14,7 @@ import (
 	"os"
 	"unsafe"
 
+	"github.com/edgev1/gateway/cshim"
 	"github.com/edgev1/gateway/internal/capi"
 	"github.com/edgev1/gateway/internal/cli"
 
@@ -22,7 +23,11 @@ import (
 )
 
 func init() {
-	capi.Install(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	capi.Install(log)
+	if err := cshim.InstallCrashReporter(); err != nil {
+		log.Warn("crash reports will not name the module", "err", err)
+	}
 }
 
 //export GatewayGo_Main
