@@ -41,7 +41,7 @@ func TestConfigErrors(t *testing.T) {
 		{"bad API version", config([]map[string]any{nativeModule("m", "bad_api_version", nil)}, nil), []string{`module "m"`, "unsupported module API version"}},
 		{"NULL Module_Receive", config([]map[string]any{nativeModule("m", "null_receive", nil)}, nil), []string{`module "m"`, "Module_Receive is NULL"}},
 		{"Module_Create fails", config([]map[string]any{hello, nativeModule("m", "fail_create", nil)}, nil), []string{`module "m"`, "Module_Create failed"}},
-		{"java loader unavailable", `{"modules":[{"name":"j","loader":{"name":"java","entrypoint":{"class.name":"X","class.path":"."}}}],"links":[]}`, []string{`module "j"`, "not supported"}},
+		{"java class.path missing", `{"modules":[{"name":"j","loader":{"name":"java","entrypoint":{"class.name":"X","class.path":"/nonexistent/x.jar"}}}],"links":[]}`, []string{`module "j"`, "class.path", "/nonexistent/x.jar"}},
 		{"bad queue policy", config([]map[string]any{{"name": "m", "loader": map[string]any{"name": "native", "entrypoint": map[string]any{"module.path": module("echo")}}, "queue": map[string]any{"overflow": "explode"}}}, nil), []string{"modules[0].queue.overflow"}},
 	}
 	for _, tc := range cases {

@@ -12,6 +12,11 @@ have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok
 for p in cmake gcc make pkg-config libnanomsg-dev; do
     have_pkg "$p" || need_pkgs+=("$p")
 done
+# A JDK (javac for the Java binding jar, libjvm.so at run time): any installed JDK 17
+# will do; install Debian's when none is found.
+if ! command -v javac >/dev/null 2>&1; then
+    need_pkgs+=(openjdk-17-jdk-headless)
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
     echo "setup: installing ${need_pkgs[*]}"
     $SUDO apt-get update -qq

@@ -1,0 +1,6 @@
+package testmods;
+
+public class NotAModule {
+    public NotAModule(long address, Object broker, String configuration) {
+    }
+}
