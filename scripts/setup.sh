@@ -23,5 +23,9 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
 fi
 
+# libnode (Node.js embedding, for JS modules): Debian's libnode108 unpacked into
+# deps/libnode (it conflicts with a nodesource nodejs), plus its runtime packages.
+./bindings/node/setup-libnode.sh
+
 command -v go >/dev/null || { echo "setup: Go is required (https://go.dev/dl/)" >&2; exit 1; }
 go mod download

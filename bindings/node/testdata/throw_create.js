@@ -1,0 +1,3 @@
+'use strict';
+function explode() { throw new Error('create exploded on purpose'); }
+module.exports = { create() { explode(); }, receive() {}, destroy() {} };
