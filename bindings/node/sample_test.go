@@ -17,7 +17,7 @@ import (
 // repository root, where the sample is meant to be run from).
 func TestSampleConfiguration(t *testing.T) {
 	needNode(t)
-	cfg, err := os.ReadFile("samples/node_sample.json")
+	cfg, err := os.ReadFile("../../samples/node_sample.json")
 	if err != nil {
 		t.Fatal(err)
 	}
