@@ -42,3 +42,25 @@ func FuzzCodecParity(f *testing.F) {
 		}
 	})
 }
+
+// FuzzModuleJSON feeds arbitrary text to the parson-compatible parser modules use:
+// it never crashes, and whatever it accepts serializes to text that parses back to
+// the same serialization.
+func FuzzModuleJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2,{"b":null}],"c":"\u00e9\/"}`, `[]`, `"x"`, `1e400`, `{"a":1,"a":2}`, `[[[[[]]]]]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out, err := cshim.SerializeJSON(s)
+		if err != nil {
+			return
+		}
+		again, err := cshim.SerializeJSON(out)
+		if err != nil {
+			t.Fatalf("serialized output does not parse: %q -> %q: %v", s, out, err)
+		}
+		if again != out {
+			t.Fatalf("serialization is not stable: %q -> %q -> %q", s, out, again)
+		}
+	})
+}

@@ -16,8 +16,10 @@ echo "== Go tests"
 go vet -unsafeptr=false ./...
 go test -race -count=1 ./...
 
-echo "== fuzzing (brief)"
+echo "== fuzzing (bounded; FUZZTIME scales the long ones)"
 FUZZTIME="${FUZZTIME:-60s}"
 go test -run='^$' -fuzz='^FuzzDecodeMessage$' -fuzztime="$FUZZTIME" ./abi/
+go test -run='^$' -fuzz='^FuzzCodecParity$' -fuzztime="$FUZZTIME" ./cshim/
 go test -run='^$' -fuzz='^FuzzDecodeControl$' -fuzztime=20s ./abi/
-go test -run='^$' -fuzz='^FuzzCodecParity$' -fuzztime=20s ./cshim/
+go test -run='^$' -fuzz='^FuzzModuleJSON$' -fuzztime=20s ./cshim/
+go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=20s ./internal/config/

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/ebitengine/purego"
@@ -95,6 +96,9 @@ func Open(loaderName, module, path string) (*Library, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, wrap(err)
 	}
+	if err := CheckNotWorldWritable(path); err != nil {
+		return nil, wrap(err)
+	}
 	h, err := purego.Dlopen(path, purego.RTLD_LAZY|purego.RTLD_LOCAL)
 	if err != nil {
 		return nil, wrap(fmt.Errorf("cannot load library: %w", err))
@@ -110,6 +114,37 @@ func Open(loaderName, module, path string) (*Library, error) {
 		return nil, wrap(err)
 	}
 	return &Library{loader: loaderName, module: module, path: path, handle: h, api: api}, nil
+}
+
+// AllowWorldWritableEnv names the environment variable that, set to 1, lets the
+// gateway load modules from world-writable files or directories.
+const AllowWorldWritableEnv = "GATEWAY_ALLOW_WORLD_WRITABLE"
+
+// ErrWorldWritable is returned for a module that any local user could replace.
+var ErrWorldWritable = errors.New("refusing to load code that any local user can replace")
+
+// CheckNotWorldWritable refuses a library that is world-writable or sits in a
+// world-writable directory without the sticky bit (where anyone could swap it),
+// unless GATEWAY_ALLOW_WORLD_WRITABLE=1. See docs/security.md.
+func CheckNotWorldWritable(path string) error {
+	if os.Getenv(AllowWorldWritableEnv) == "1" {
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if fi.Mode().Perm()&0o002 != 0 {
+		return fmt.Errorf("%w: the file is world-writable (chmod o-w, or set %s=1)", ErrWorldWritable, AllowWorldWritableEnv)
+	}
+	dir, err := os.Stat(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	if dir.Mode().Perm()&0o002 != 0 && dir.Mode()&os.ModeSticky == 0 {
+		return fmt.Errorf("%w: its directory is world-writable (chmod o-w, or set %s=1)", ErrWorldWritable, AllowWorldWritableEnv)
+	}
+	return nil
 }
 
 // Library is a loaded native module library.
