@@ -59,6 +59,9 @@ func findLibJVM(libraryPath string) (string, error) {
 		if err == nil && !fi.IsDir() {
 			return libraryPath, nil
 		}
+		if err != nil && strings.HasSuffix(libraryPath, ".so") { // names a library file: no silent fallback
+			return "", fmt.Errorf("%w: %w", ErrNoJVM, err)
+		}
 		if err == nil {
 			for _, rel := range []string{"libjvm.so", "server/libjvm.so", "lib/server/libjvm.so"} {
 				if p := try(filepath.Join(libraryPath, rel)); p != "" {

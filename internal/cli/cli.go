@@ -25,6 +25,9 @@ const usage = `usage:
   gateway <config.json>                 run a gateway (same as "gateway run")
   gateway run [flags] <config.json>     run until a line or EOF on stdin, SIGINT or SIGTERM
   gateway version                       print the version
+  gateway selftest <config.json>        start the configuration, then check that the Go runtime
+                                        still turns a fault in Go code into a recoverable panic
+                                        (the JVM, Node and Mono install signal handlers of their own)
 
 run flags:
   --log-level debug|info|warn|error     (default info)
@@ -51,6 +54,8 @@ func run(rt *capi.Runtime, args []string, stdin io.Reader, stdout, stderr io.Wri
 		return 0
 	case "run":
 		return runGateway(rt, args[2:], stdin, stdout, stderr)
+	case "selftest":
+		return selftest(rt, args[2:], stdout, stderr)
 	}
 	return runGateway(rt, args[1:], stdin, stdout, stderr)
 }
