@@ -19,8 +19,13 @@ import (
 
 func init() { loader.Register(Kind{}) }
 
-// CallTimeout bounds how long create, start and destroy of one JS module may take.
+// CallTimeout bounds how long create and start of one JS module may take.
 var CallTimeout = 60 * time.Second
+
+// DestroyTimeout bounds how long Destroy waits for a module's destroy() (and the
+// batches posted before it). It matches the gateway's default stop bound: a Node thread
+// blocked by some module (an endless loop) must not hold up the gateway's destroy.
+var DestroyTimeout = 5 * time.Second
 
 // Kind is the "node" loader kind; importing the package registers it.
 type Kind struct{}
@@ -324,12 +329,12 @@ func (i *Instance) publishOne(b []byte) {
 }
 
 // Destroy calls the module's destroy() (after every batch already posted to it) and
-// waits for it.
+// waits for it, at most DestroyTimeout.
 func (i *Instance) Destroy() {
 	if i.destroyed.Swap(true) {
 		return
 	}
-	rep, err := rt.call(opDestroy, i.id, nil, CallTimeout)
+	rep, err := rt.call(opDestroy, i.id, nil, DestroyTimeout)
 	if err != nil && !errors.Is(err, ErrNotRunning) {
 		i.log.Error("node: destroy", "error", err)
 	} else if err == nil && rep.status != stOK {

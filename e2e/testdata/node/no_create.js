@@ -1,0 +1,3 @@
+// module.exports has no create function.
+'use strict';
+module.exports = { receive() {}, destroy() {} };

@@ -1,0 +1,5 @@
+// Does not parse.
+'use strict';
+module.exports = {
+  create() { return true; ,
+};
