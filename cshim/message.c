@@ -10,6 +10,7 @@
 #include "message.h"
 #include "gw_internal.h"
 #include "azure_c_shared_utility/xlogging.h"
+#include "util_constmap_private.h"
 
 #define MSG_HEADER_0 0xA1
 #define MSG_HEADER_1 0x60
@@ -119,13 +120,58 @@ static int32_t find_nul(const unsigned char* b, int32_t pos, int32_t end)
     return z == NULL ? -1 : (int32_t)((const unsigned char*)z - b);
 }
 
+static int compare_keys(const void* a, const void* b)
+{
+    return strcmp(*(const char* const*)a, *(const char* const*)b);
+}
+
+/* Whether keys[0..n) holds a duplicate: pairwise for few keys, sorted copy otherwise
+ * (so a hostile array with many properties costs n log n, not n^2). */
+static int has_duplicate_key(const char** keys, int32_t n, int* failed)
+{
+    int32_t i, j;
+    const char** sorted;
+    int dup = 0;
+    *failed = 0;
+    if (n <= 16)
+    {
+        for (i = 0; i < n; i++)
+        {
+            for (j = i + 1; j < n; j++)
+            {
+                if (strcmp(keys[i], keys[j]) == 0)
+                {
+                    return 1;
+                }
+            }
+        }
+        return 0;
+    }
+    sorted = (const char**)malloc((size_t)n * sizeof(*sorted));
+    if (sorted == NULL)
+    {
+        *failed = 1;
+        return 0;
+    }
+    memcpy(sorted, keys, (size_t)n * sizeof(*sorted));
+    qsort(sorted, (size_t)n, sizeof(*sorted), compare_keys);
+    for (i = 1; i < n && !dup; i++)
+    {
+        dup = strcmp(sorted[i - 1], sorted[i]) == 0;
+    }
+    free(sorted);
+    return dup;
+}
+
 MESSAGE_HANDLE Message_CreateFromByteArray(const unsigned char* source, int32_t size)
 {
     int32_t total, count, i, pos, content_size;
-    MAP_HANDLE map;
-    CONSTMAP_HANDLE props;
+    const char* small[2 * 16];
+    const char** pairs = small; /* keys at [0, count), values at [count, 2*count) */
+    CONSTMAP_HANDLE props = NULL;
     CONSTBUFFER_HANDLE content;
     MESSAGE_HANDLE m;
+    int failed;
 
     if (source == NULL || size < MSG_MIN_SIZE || source[0] != MSG_HEADER_0 || source[1] != MSG_HEADER_1)
     {
@@ -142,51 +188,46 @@ MESSAGE_HANDLE Message_CreateFromByteArray(const unsigned char* source, int32_t 
     {
         return NULL;
     }
-    map = Map_Create(NULL);
-    if (map == NULL)
+    if (count > 16)
     {
-        return NULL;
+        pairs = (const char**)malloc(2 * (size_t)count * sizeof(*pairs));
+        if (pairs == NULL)
+        {
+            return NULL;
+        }
     }
     pos = 10;
     for (i = 0; i < count; i++)
     {
         int32_t key_end = find_nul(source, pos, size);
-        int32_t value_end;
-        MAP_RESULT r;
-        if (key_end < 0)
-        {
-            Map_Destroy(map);
-            return NULL;
-        }
-        value_end = find_nul(source, key_end + 1, size);
+        int32_t value_end = key_end < 0 ? -1 : find_nul(source, key_end + 1, size);
         if (value_end < 0)
         {
-            Map_Destroy(map);
-            return NULL;
+            goto malformed;
         }
-        r = Map_Add(map, (const char*)source + pos, (const char*)source + key_end + 1);
-        if (r != MAP_OK)
-        {
-            /* MAP_KEYEXISTS: duplicate keys are malformed */
-            Map_Destroy(map);
-            return NULL;
-        }
+        pairs[i] = (const char*)source + pos;
+        pairs[count + i] = (const char*)source + key_end + 1;
         pos = value_end + 1;
     }
     if (size - pos < 4)
     {
-        Map_Destroy(map);
-        return NULL;
+        goto malformed;
     }
     content_size = read_be32(source + pos);
     pos += 4;
     if (content_size < 0 || content_size != size - pos)
     {
-        Map_Destroy(map);
-        return NULL;
+        goto malformed;
     }
-    props = ConstMap_Create(map);
-    Map_Destroy(map);
+    if (has_duplicate_key(pairs, count, &failed) || failed)
+    {
+        goto malformed;
+    }
+    props = util_constmap_from_pairs(NULL, pairs, pairs + count, (size_t)count);
+    if (pairs != small)
+    {
+        free((void*)pairs);
+    }
     if (props == NULL)
     {
         return NULL;
@@ -204,6 +245,13 @@ MESSAGE_HANDLE Message_CreateFromByteArray(const unsigned char* source, int32_t 
         ConstMap_Destroy(props);
     }
     return m;
+
+malformed:
+    if (pairs != small)
+    {
+        free((void*)pairs);
+    }
+    return NULL;
 }
 
 int32_t Message_ToByteArray(MESSAGE_HANDLE message, unsigned char* buf, int32_t size)

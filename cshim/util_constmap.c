@@ -1,47 +1,96 @@
-/* util_constmap.c - CONSTMAP_HANDLE: a private MAP_HANDLE copy with an atomic reference count. */
+/* util_constmap.c - CONSTMAP_HANDLE: an immutable copy of a map with an atomic
+ * reference count.
+ *
+ * Memory: one allocation holds the handle, the key and value pointer arrays and every
+ * string (keys and values back to back, NUL-terminated), so creating the properties
+ * of a message costs one malloc and destroying them one free, whatever the number of
+ * properties. Pointers returned by the getters point into that block and live while
+ * the caller holds a reference.
+ */
 #include <stdlib.h>
+#include <string.h>
 #include "azure_c_shared_utility/constmap.h"
 #include "azure_c_shared_utility/xlogging.h"
 #include "util_refcount.h"
+#include "util_map_private.h"
+#include "util_constmap_private.h"
 
 DEFINE_ENUM_STRINGS(CONSTMAP_RESULT, CONSTMAP_RESULT_VALUES)
 
 struct CONSTMAP_HANDLE_DATA_TAG
 {
-    MAP_HANDLE map; /* never changed after ConstMap_Create */
     util_refcount_t count;
+    MAP_FILTER_CALLBACK filter; /* kept for ConstMap_CloneWriteable */
+    size_t size;
+    const char** keys;
+    const char** values;
+    /* keys[size], values[size], then the strings */
 };
+
+CONSTMAP_HANDLE util_constmap_from_pairs(MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t size)
+{
+    size_t i, bytes = 0, header, arrays;
+    CONSTMAP_HANDLE result;
+    char* text;
+
+    for (i = 0; i < size; i++)
+    {
+        bytes += strlen(keys[i]) + 1 + strlen(values[i]) + 1;
+    }
+    header = sizeof(*result);
+    arrays = 2 * size * sizeof(const char*);
+    if (size > (SIZE_MAX - header - bytes) / (2 * sizeof(const char*) + 1))
+    {
+        LogError("ConstMap_Create: map too large");
+        return NULL;
+    }
+    result = malloc(header + arrays + bytes);
+    if (result == NULL)
+    {
+        LogError("ConstMap_Create: out of memory");
+        return NULL;
+    }
+    util_refcount_init(&result->count);
+    result->filter = filter;
+    result->size = size;
+    result->keys = (const char**)(void*)(result + 1);
+    result->values = result->keys + size;
+    text = (char*)(result->values + size);
+    for (i = 0; i < size; i++)
+    {
+        size_t kl = strlen(keys[i]) + 1, vl = strlen(values[i]) + 1;
+        memcpy(text, keys[i], kl);
+        result->keys[i] = text;
+        text += kl;
+        memcpy(text, values[i], vl);
+        result->values[i] = text;
+        text += vl;
+    }
+    return result;
+}
 
 CONSTMAP_HANDLE ConstMap_Create(MAP_HANDLE sourceMap)
 {
-    CONSTMAP_HANDLE result;
+    const char* const* keys;
+    const char* const* values;
+    size_t size;
 
     if (sourceMap == NULL)
     {
         LogError("ConstMap_Create: invalid argument (sourceMap=NULL)");
         return NULL;
     }
-    result = malloc(sizeof(*result));
-    if (result == NULL)
+    if (Map_GetInternals(sourceMap, &keys, &values, &size) != MAP_OK)
     {
-        LogError("ConstMap_Create: out of memory");
         return NULL;
     }
-    result->map = Map_Clone(sourceMap);
-    if (result->map == NULL)
-    {
-        free(result);
-        return NULL;
-    }
-    util_refcount_init(&result->count);
-    return result;
+    return util_constmap_from_pairs(util_map_filter(sourceMap), keys, values, size);
 }
 
 void ConstMap_Destroy(CONSTMAP_HANDLE handle)
 {
     if (handle != NULL && util_refcount_dec(&handle->count))
     {
-        Map_Destroy(handle->map);
         free(handle);
     }
 }
@@ -64,50 +113,61 @@ MAP_HANDLE ConstMap_CloneWriteable(CONSTMAP_HANDLE handle)
         LogError("ConstMap_CloneWriteable: invalid argument (handle=NULL)");
         return NULL;
     }
-    return Map_Clone(handle->map);
+    return util_map_from_unique_pairs(handle->filter, handle->keys, handle->values, handle->size);
+}
+
+static size_t find_key(CONSTMAP_HANDLE handle, const char* key)
+{
+    size_t i;
+    for (i = 0; i < handle->size; i++)
+    {
+        if (strcmp(handle->keys[i], key) == 0)
+        {
+            break;
+        }
+    }
+    return i;
 }
 
 bool ConstMap_ContainsKey(CONSTMAP_HANDLE handle, const char* key)
 {
-    bool exists = false;
-
     if (handle == NULL || key == NULL)
     {
         LogError("ConstMap_ContainsKey: invalid argument (handle=%p, key=%p)", (void*)handle, (const void*)key);
         return false;
     }
-    if (Map_ContainsKey(handle->map, key, &exists) != MAP_OK)
-    {
-        return false;
-    }
-    return exists;
+    return find_key(handle, key) < handle->size;
 }
 
 bool ConstMap_ContainsValue(CONSTMAP_HANDLE handle, const char* value)
 {
-    bool exists = false;
-
+    size_t i;
     if (handle == NULL || value == NULL)
     {
         LogError("ConstMap_ContainsValue: invalid argument (handle=%p, value=%p)", (void*)handle,
                  (const void*)value);
         return false;
     }
-    if (Map_ContainsValue(handle->map, value, &exists) != MAP_OK)
+    for (i = 0; i < handle->size; i++)
     {
-        return false;
+        if (strcmp(handle->values[i], value) == 0)
+        {
+            return true;
+        }
     }
-    return exists;
+    return false;
 }
 
 const char* ConstMap_GetValue(CONSTMAP_HANDLE handle, const char* key)
 {
+    size_t i;
     if (handle == NULL || key == NULL)
     {
         LogError("ConstMap_GetValue: invalid argument (handle=%p, key=%p)", (void*)handle, (const void*)key);
         return NULL;
     }
-    return Map_GetValueFromKey(handle->map, key);
+    i = find_key(handle, key);
+    return i < handle->size ? handle->values[i] : NULL;
 }
 
 CONSTMAP_RESULT ConstMap_GetInternals(CONSTMAP_HANDLE handle, const char* const** keys, const char* const** values,
@@ -119,5 +179,8 @@ CONSTMAP_RESULT ConstMap_GetInternals(CONSTMAP_HANDLE handle, const char* const*
                  (void*)keys, (void*)values, (void*)count);
         return CONSTMAP_INVALIDARG;
     }
-    return (Map_GetInternals(handle->map, keys, values, count) == MAP_OK) ? CONSTMAP_OK : CONSTMAP_ERROR;
+    *keys = handle->size > 0 ? (const char* const*)handle->keys : NULL;
+    *values = handle->size > 0 ? (const char* const*)handle->values : NULL;
+    *count = handle->size;
+    return CONSTMAP_OK;
 }

@@ -375,3 +375,38 @@ STRING_HANDLE Map_ToJSON(MAP_HANDLE handle)
     }
     return result;
 }
+
+/* ---- private helpers for util_constmap.c (declared in util_map_private.h) ---- */
+
+MAP_FILTER_CALLBACK util_map_filter(MAP_HANDLE handle)
+{
+    return handle == NULL ? NULL : handle->filter;
+}
+
+MAP_HANDLE util_map_from_unique_pairs(MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t count)
+{
+    size_t i;
+    MAP_HANDLE result = Map_Create(filter);
+    if (result == NULL || count == 0)
+    {
+        return result;
+    }
+    result->keys = malloc(count * sizeof(char*));
+    result->values = malloc(count * sizeof(char*));
+    if (result->keys == NULL || result->values == NULL)
+    {
+        LogError("Map_Clone: out of memory");
+        Map_Destroy(result);
+        return NULL;
+    }
+    result->capacity = count;
+    for (i = 0; i < count; i++)
+    {
+        if (append_pair(result, keys[i], values[i]) != MAP_OK)
+        {
+            Map_Destroy(result);
+            return NULL;
+        }
+    }
+    return result;
+}
