@@ -23,3 +23,6 @@ go test -run='^$' -fuzz='^FuzzCodecParity$' -fuzztime="$FUZZTIME" ./cshim/
 go test -run='^$' -fuzz='^FuzzDecodeControl$' -fuzztime=20s ./abi/
 go test -run='^$' -fuzz='^FuzzModuleJSON$' -fuzztime=20s ./cshim/
 go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=20s ./internal/config/
+
+echo "== benchmarks, quick mode (fails on errors or lost messages, not on targets)"
+BENCH_QUICK=1 BENCH_OUT="${TMPDIR:-/tmp}/bench-quick.jsonl" ./scripts/bench.sh
