@@ -101,6 +101,24 @@ type Broker struct {
 	closed  bool
 
 	handles atomic.Pointer[map[uintptr]*Endpoint]
+
+	observer atomic.Pointer[BatchObserver]
+}
+
+// BatchObserver is told about every batch a worker delivered: the endpoint, how many
+// messages the batch had and how long the module's Receive took. It runs on the
+// endpoint's worker goroutine after each Receive call, so it must be cheap and must
+// not block (metrics).
+type BatchObserver func(e *Endpoint, n int, d time.Duration)
+
+// SetBatchObserver installs f (nil removes it). Without an observer delivery reads
+// the clock once per batch; with one, twice.
+func (b *Broker) SetBatchObserver(f BatchObserver) {
+	if f == nil {
+		b.observer.Store(nil)
+		return
+	}
+	b.observer.Store(&f)
 }
 
 // New returns an empty broker that logs to log (slog.Default() when nil).
@@ -404,19 +422,28 @@ func (e *Endpoint) run() {
 		if !ok {
 			return
 		}
-		e.deliver(batch)
+		start := time.Now()
+		e.deliver(batch, start)
+		obs := e.b.observer.Load()
+		var took time.Duration
+		if obs != nil {
+			took = time.Since(start)
+		}
 		cshim.ReleaseAll(batch)
 		e.received.Add(uint64(len(batch)))
+		if obs != nil {
+			(*obs)(e, len(batch), took)
+		}
 	}
 }
 
-func (e *Endpoint) deliver(batch []cshim.Message) {
+func (e *Endpoint) deliver(batch []cshim.Message, start time.Time) {
 	defer func() {
 		if r := recover(); r != nil {
 			e.b.log.Error("module Receive panicked; messages of this batch after the panic were not delivered", "module", e.name, "panic", r)
 		}
 		e.busySince.Store(0)
 	}()
-	e.busySince.Store(time.Now().UnixNano())
+	e.busySince.Store(start.UnixNano())
 	e.sink.Receive(batch)
 }

@@ -99,6 +99,15 @@ type Handled interface {
 	Handle() uintptr
 }
 
+// Supervised is implemented by instances whose module runs outside the gateway
+// process (the outprocess loader), for metrics: how many times the remote side was
+// restarted or reconnected since Create, and whether it is connected now. Both must be
+// cheap and safe to call from any goroutine at any time until Destroy returns.
+type Supervised interface {
+	Restarts() uint64
+	Connected() bool
+}
+
 // NativeModule is implemented by instances backed by a C MODULE_API table (native
 // modules), for callers that need the table itself (the C broker API, GetModuleList).
 type NativeModule interface {

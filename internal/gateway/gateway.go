@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/edgev1/gateway/broker"
@@ -80,8 +81,15 @@ type Module struct {
 	Endpoint *broker.Endpoint
 
 	lib     loader.Library
-	started bool
+	started atomic.Bool
+	// cfg is the configuration entry the module was created from (hasCfg false for
+	// modules adopted through the C API); Reload compares it with the new one.
+	cfg    config.Module
+	hasCfg bool
 }
+
+// Started reports whether the module's Start has been called.
+func (m *Module) Started() bool { return m.started.Load() }
 
 // Gateway is a running gateway. Its methods are safe for concurrent use.
 type Gateway struct {
@@ -96,6 +104,15 @@ type Gateway struct {
 	byName    map[string]*Module
 	started   bool
 	destroyed bool
+	// entries are the "loaders" entries applied so far, by loader name (Reload
+	// compares them with the new configuration's).
+	entries map[string]config.Loader
+
+	// Lock-free mirrors for observers (metrics, readiness): they never wait for a
+	// lifecycle operation in progress.
+	snapshot     atomic.Pointer[[]*Module]
+	startedFlag  atomic.Bool
+	destroyedFlg atomic.Bool
 
 	cbMu      sync.Mutex
 	callbacks [eventCount][]Callback
@@ -116,7 +133,9 @@ func New(opts Options) (*Gateway, error) {
 		broker:  broker.New(opts.Log),
 		loaders: map[string]loader.Loader{},
 		byName:  map[string]*Module{},
+		entries: map[string]config.Loader{},
 	}
+	g.publishLocked()
 	for _, typ := range loader.DefaultTypes {
 		k, ok := loader.Lookup(typ)
 		if !ok {
@@ -183,6 +202,7 @@ func (g *Gateway) emit(e Event) {
 // It returns an undo function.
 func (g *Gateway) configureLoadersLocked(entries []config.Loader) (func(), error) {
 	prev := map[string]loader.Loader{}
+	prevEntries := map[string]*config.Loader{}
 	added := []string{}
 	undo := func() {
 		for name, l := range prev {
@@ -190,6 +210,13 @@ func (g *Gateway) configureLoadersLocked(entries []config.Loader) (func(), error
 		}
 		for _, name := range added {
 			delete(g.loaders, name)
+		}
+		for name, e := range prevEntries {
+			if e == nil {
+				delete(g.entries, name)
+			} else {
+				g.entries[name] = *e
+			}
 		}
 	}
 	for i, e := range entries {
@@ -215,6 +242,14 @@ func (g *Gateway) configureLoadersLocked(entries []config.Loader) (func(), error
 			added = append(added, e.Name)
 		}
 		g.loaders[e.Name] = l
+		if _, saved := prevEntries[e.Name]; !saved {
+			if old, ok := g.entries[e.Name]; ok {
+				prevEntries[e.Name] = &old
+			} else {
+				prevEntries[e.Name] = nil
+			}
+		}
+		g.entries[e.Name] = e
 	}
 	return undo, nil
 }
@@ -327,9 +362,10 @@ func (g *Gateway) addModuleLocked(m config.Module) (*Module, error) {
 	if h, ok := inst.(loader.Handled); ok {
 		g.broker.BindHandle(h.Handle(), ep)
 	}
-	mod := &Module{Name: m.Name, Loader: m.Loader, Instance: inst, Endpoint: ep, lib: lib}
+	mod := &Module{Name: m.Name, Loader: m.Loader, Instance: inst, Endpoint: ep, lib: lib, cfg: m, hasCfg: true}
 	g.modules = append(g.modules, mod)
 	g.byName[m.Name] = mod
+	g.publishLocked()
 	g.log.Debug("module created", "module", m.Name, "loader", m.Loader)
 	return mod, nil
 }
@@ -382,16 +418,17 @@ func (g *Gateway) AdoptModule(name, loaderName string, lib loader.Library, creat
 	mod := &Module{Name: name, Loader: loaderName, Instance: inst, Endpoint: ep, lib: lib}
 	g.modules = append(g.modules, mod)
 	g.byName[name] = mod
+	g.publishLocked()
 	return mod, nil
 }
 
 func (g *Gateway) startModule(m *Module) {
 	g.mu.Lock()
-	if m.started || g.byName[m.Name] != m {
+	if m.started.Load() || g.byName[m.Name] != m {
 		g.mu.Unlock()
 		return
 	}
-	m.started = true
+	m.started.Store(true)
 	g.mu.Unlock()
 	m.Instance.Start()
 }
@@ -408,6 +445,7 @@ func (g *Gateway) Start() error {
 		return ErrDestroyed
 	}
 	g.started = true
+	g.startedFlag.Store(true)
 	mods := append([]*Module(nil), g.modules...)
 	g.mu.Unlock()
 	for _, m := range mods {
@@ -448,11 +486,38 @@ func (g *Gateway) ModuleByHandle(h uintptr) *Module {
 	return nil
 }
 
-// Modules returns the modules in creation order.
+// Modules returns the modules in creation order. It does not wait for a lifecycle
+// operation in progress (it returns the set before or after it).
 func (g *Gateway) Modules() []*Module {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return append([]*Module(nil), g.modules...)
+	return append([]*Module(nil), (*g.snapshot.Load())...)
+}
+
+// publishLocked refreshes the lock-free copy of the module list.
+func (g *Gateway) publishLocked() {
+	s := append([]*Module(nil), g.modules...)
+	g.snapshot.Store(&s)
+}
+
+// Ready reports whether the gateway has been started, is not being destroyed, and
+// every module has been started; when not, why says what is missing. It does not
+// wait for a lifecycle operation in progress.
+func (g *Gateway) Ready() (ready bool, why string) {
+	if g.destroyedFlg.Load() {
+		return false, "the gateway is being destroyed"
+	}
+	if !g.startedFlag.Load() {
+		return false, "the gateway has not been started"
+	}
+	var waiting []string
+	for _, m := range *g.snapshot.Load() {
+		if !m.started.Load() {
+			waiting = append(waiting, m.Name)
+		}
+	}
+	if len(waiting) > 0 {
+		return false, fmt.Sprintf("modules not started yet: %v", waiting)
+	}
+	return true, ""
 }
 
 // Links returns the links as (source, sink) pairs.
@@ -500,6 +565,7 @@ func (g *Gateway) removeLocked(m *Module) error {
 			break
 		}
 	}
+	g.publishLocked()
 	if err := g.broker.RemoveModule(m.Name, g.opts.StopTimeout); err != nil {
 		g.log.Error("module not destroyed: it is stuck in Receive (its resources are leaked)", "module", m.Name, "err", err)
 		return fmt.Errorf("gateway: %w", err)
@@ -524,6 +590,7 @@ func (g *Gateway) Destroy() error {
 		return nil
 	}
 	g.destroyed = true
+	g.destroyedFlg.Store(true)
 	g.mu.Unlock()
 	g.emit(Destroyed)
 
@@ -553,6 +620,7 @@ func (g *Gateway) Destroy() error {
 	}
 	g.modules = nil
 	g.byName = map[string]*Module{}
+	g.publishLocked()
 	if g.opts.ReleaseBrokerHandle != nil && g.bhandle != 0 {
 		g.opts.ReleaseBrokerHandle(g.bhandle)
 	}
