@@ -9,7 +9,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 need_pkgs=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in cmake gcc make pkg-config libnanomsg-dev; do
+for p in cmake gcc make pkg-config libnanomsg-dev libmono-2.0-dev mono-mcs; do
     have_pkg "$p" || need_pkgs+=("$p")
 done
 # A JDK (javac for the Java binding jar, libjvm.so at run time): any installed JDK 17

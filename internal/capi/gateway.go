@@ -92,6 +92,7 @@ func (r *Runtime) CreateFromJSONFile(path string) (*gateway.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
+	abortOnDestroy(g)
 	if err := g.Start(); err != nil {
 		g.Destroy()
 		return nil, err
@@ -119,6 +120,7 @@ func gw_go_gateway_create(props C.uintptr_t) C.uintptr_t {
 		r.Host.Logger().Error("Gateway_Create failed", "err", err)
 		return 0
 	}
+	abortOnDestroy(g)
 	if props != 0 {
 		p := (*C.GATEWAY_PROPERTIES)(unsafe.Pointer(uintptr(props)))
 		if p.gateway_modules != nil {

@@ -221,6 +221,9 @@ func runGateway(rt *capi.Runtime, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	rt.Host.SetLogger(log)
+	// Bindings log lines that belong to no module (runtime threads) through the
+	// default logger: make it this one, so every line honours the format and level.
+	slog.SetDefault(log)
 
 	// Signals first: a SIGHUP sent as soon as the process exists must not kill it.
 	sigs := make(chan os.Signal, 2)
