@@ -23,6 +23,7 @@ import (
 	"github.com/edgev1/gateway/internal/config"
 	"github.com/edgev1/gateway/internal/control"
 	"github.com/edgev1/gateway/internal/gateway"
+	"github.com/edgev1/gateway/internal/logging"
 	"github.com/edgev1/gateway/internal/metrics"
 )
 
@@ -203,7 +204,7 @@ func runGateway(rt *capi.Runtime, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
-	log, err := newLogger(stderr, *level, *format)
+	log, err := logging.New(stderr, *level, *format)
 	if err != nil {
 		fmt.Fprintln(stderr, "gateway:", err)
 		return 2
@@ -383,21 +384,6 @@ func printStatus(w io.Writer, st statusResult) {
 	for _, l := range st.Links {
 		fmt.Fprintf(w, "  %s -> %s\n", l[0], l[1])
 	}
-}
-
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
-	}
-	opts := &slog.HandlerOptions{Level: lv}
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	}
-	return nil, errors.New(`--log-format: must be "text" or "json"`)
 }
 
 // oneLine flattens err for the one-line reason (errors already prefixed with

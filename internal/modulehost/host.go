@@ -17,6 +17,7 @@ import (
 
 	"github.com/edgev1/gateway/abi"
 	"github.com/edgev1/gateway/internal/capi"
+	"github.com/edgev1/gateway/internal/logging"
 	"github.com/edgev1/gateway/internal/sp"
 	"github.com/edgev1/gateway/loader/outprocess"
 )
@@ -93,7 +94,7 @@ func run(rt *capi.Runtime, args []string, stdin *os.File, stderr io.Writer) int 
 		return 2
 	}
 	o.ControlID = fs.Arg(0)
-	log, err := newLogger(stderr, *level, *format)
+	log, err := logging.New(stderr, *level, *format)
 	if err != nil {
 		fmt.Fprintln(stderr, "gateway-module-host:", err)
 		return 2
@@ -144,21 +145,6 @@ func watchStdin(stdin *os.File, stop chan<- string) {
 			}
 		}
 	}()
-}
-
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
-	var lv slog.Level
-	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level: %w", err)
-	}
-	opts := &slog.HandlerOptions{Level: lv}
-	switch format {
-	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	}
-	return nil, errors.New(`--log-format: must be "text" or "json"`)
 }
 
 // New binds the control channel. Socket files are created owner-only (umask 077); a missing directory for the
