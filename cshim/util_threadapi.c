@@ -17,12 +17,25 @@ typedef struct THREAD_INSTANCE_TAG
     pthread_t thread;
     THREAD_START_FUNC func;
     void* arg;
+    const char* module; /* the module that created the thread, for log lines and crash reports */
 } THREAD_INSTANCE;
+
+/* Inside libgateway.so these come from module_call.c: a thread a module starts inherits
+ * the module's name, so its log lines and crash reports name the module. Weak, so the
+ * utilities still link on their own (the C tests). The name is borrowed: it lives until
+ * the module is destroyed, and a module joins its threads before Module_Destroy returns. */
+extern const char* gw_current_module(void) __attribute__((weak));
+extern void gw_set_current_module(const char* name) __attribute__((weak));
 
 static void* thread_entry(void* context)
 {
     THREAD_INSTANCE* instance = context;
-    int result = instance->func(instance->arg);
+    int result;
+    if (gw_set_current_module != NULL)
+    {
+        gw_set_current_module(instance->module);
+    }
+    result = instance->func(instance->arg);
     return (void*)(intptr_t)result;
 }
 
@@ -45,6 +58,7 @@ THREADAPI_RESULT ThreadAPI_Create(THREAD_HANDLE* threadHandle, THREAD_START_FUNC
     }
     instance->func = func;
     instance->arg = arg;
+    instance->module = (gw_current_module != NULL) ? gw_current_module() : NULL;
     error = pthread_create(&instance->thread, NULL, thread_entry, instance);
     if (error != 0)
     {

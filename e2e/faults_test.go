@@ -178,3 +178,25 @@ func TestCrashReportNamesTheModule(t *testing.T) {
 	contains(t, p.stderr.String(), `gateway: fatal: SIGSEGV in module "crasher" (in Module_Receive)`, "crash report")
 	contains(t, p.stderr.String(), "outprocess", "crash report hint")
 }
+
+// A thread a module starts with ThreadAPI_Create inherits the module's name: its log
+// lines (here, the publisher failing to write its report from its own thread) are
+// tagged with the module.
+func TestModuleThreadLogLinesNameTheModule(t *testing.T) {
+	dir := t.TempDir()
+	p := gateway(t, dir, config([]map[string]any{
+		nativeModule("threadpub", "publisher", map[string]any{"count": 1, "report": "/nonexistent/dir/report.json"}),
+	}, nil))
+	eventually(t, 10*time.Second, "the publisher thread's log line", func() bool {
+		return strings.Contains(p.stderr.String(), "cannot create")
+	})
+	if code := p.stop(10 * time.Second); code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+	for _, l := range strings.Split(p.stderr.String(), "\n") {
+		if strings.Contains(l, "cannot create") {
+			contains(t, l, "module=threadpub", "log line from the module's thread")
+			return
+		}
+	}
+}
