@@ -401,6 +401,10 @@ func (e *Endpoint) Publish(msg cshim.Message, inReceive bool) error {
 			err = fmt.Errorf("%w: %q (publisher %q)", ErrSinkGone, s.name, e.name)
 		}
 	}
+	if err != nil && e.removed.Load() {
+		// The broker closed (or this module was removed) while we were publishing.
+		return fmt.Errorf("%w: module %q: %w", ErrClosed, e.name, err)
+	}
 	return err
 }
 

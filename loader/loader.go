@@ -108,6 +108,15 @@ type Supervised interface {
 	Connected() bool
 }
 
+// Aborter is implemented by instances whose Receive may wait for something outside
+// the process (an out-of-process proxy waiting for its remote). Abort tells them the
+// module is going away: from then on Receive delivers what it can and drops, counting
+// them, the messages it cannot, instead of waiting. Called before a module is removed
+// and when the gateway is destroyed.
+type Aborter interface {
+	Abort()
+}
+
 // NativeModule is implemented by instances backed by a C MODULE_API table (native
 // modules), for callers that need the table itself (the C broker API, GetModuleList).
 type NativeModule interface {

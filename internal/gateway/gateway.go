@@ -566,6 +566,9 @@ func (g *Gateway) removeLocked(m *Module) error {
 		}
 	}
 	g.publishLocked()
+	if a, ok := m.Instance.(loader.Aborter); ok {
+		a.Abort()
+	}
 	if err := g.broker.RemoveModule(m.Name, g.opts.StopTimeout); err != nil {
 		g.log.Error("module not destroyed: it is stuck in Receive (its resources are leaked)", "module", m.Name, "err", err)
 		return fmt.Errorf("gateway: %w", err)
