@@ -74,7 +74,8 @@ type fakeInst struct {
 	started, destroyed atomic.Bool
 	stop               chan struct{}
 	wg                 sync.WaitGroup
-	published          atomic.Int64
+	published          atomic.Int64 // publishes that returned without ErrClosed
+	attempted          atomic.Int64 // every publish call
 
 	mu       sync.Mutex
 	next     map[string]int // per stream: next expected seq
@@ -100,6 +101,7 @@ func (f *fakeInst) Start() {
 			if err != nil {
 				panic(err)
 			}
+			f.attempted.Add(1)
 			err = f.ep.Publish(m, false)
 			m.Release()
 			if errors.Is(err, broker.ErrClosed) {
@@ -351,9 +353,13 @@ func TestReloadUnderLoad(t *testing.T) {
 		_, gaps, _ := registry.last(n).stats()
 		require.Zero(t, gaps, "%s: gaps", n)
 	}
-	// ul-a heard every message ul-p1 published, from 0 on.
+	// ul-a heard every message ul-p1 published, from 0 on. A publish racing the final
+	// Destroy may reach some sinks and still report ErrClosed, so the count lies
+	// between the successful publishes and the attempts.
 	_, _, streams := registry.last("ul-a").stats()
-	require.Equal(t, int(registry.last("ul-p1").published.Load()), streams["ul-p1"])
+	p1 := registry.last("ul-p1")
+	require.GreaterOrEqual(t, streams["ul-p1"], int(p1.published.Load()))
+	require.LessOrEqual(t, streams["ul-p1"], int(p1.attempted.Load()))
 	// The removed module got everything queued for it before it was destroyed.
 	_, _, old := registry.last("ul-old").stats()
 	require.Positive(t, old["ul-p1"])
