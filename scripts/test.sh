@@ -26,3 +26,6 @@ go test -run='^$' -fuzz='^FuzzParse$' -fuzztime=20s ./internal/config/
 
 echo "== benchmarks, quick mode (fails on errors or lost messages, not on targets)"
 BENCH_QUICK=1 BENCH_OUT="${TMPDIR:-/tmp}/bench-quick.jsonl" ./scripts/bench.sh
+
+echo "== soak, short (every binding and an out-of-process module, sequence-checked)"
+go run ./bench/cmd/soak -build build -duration 20s -rate 500 -sample 5s
