@@ -185,7 +185,8 @@ type Link struct {
 
 // Config is a gateway JSON configuration.
 type Config struct {
-	Modules []Module `json:"modules"`
+	Loaders []map[string]any `json:"loaders,omitempty"`
+	Modules []Module         `json:"modules"`
 	Links   []Link   `json:"links"`
 }
 

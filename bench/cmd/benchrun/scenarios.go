@@ -31,6 +31,28 @@ var scenarios = []Scenario{
 		Run: runRSSHelloWorld, Met: func(r Result) (bool, bool) { return val(r.RSSkB) <= 15*1024, r.RSSkB != nil }},
 	{Name: "rss_flood", Target: "peak RSS of native_1sink does not grow with the message count (4x/1x <= 1.2)",
 		Run: runRSSFlood, Met: func(r Result) (bool, bool) { return r.Ratio != nil && *r.Ratio <= 1.2, r.Ratio != nil }},
+	{Name: "nanomsg_pair_raw", Target: "baseline: raw NN_PAIR ipc throughput of the same frames, one way, two processes",
+		Run: runPairRaw},
+	{Name: "oop_to_remote", Target: ">= 100,000 msg/s, ratio to nanomsg_pair_raw >= 0.5, zero loss",
+		Run: runOOPToRemote, Met: oopMet},
+	{Name: "oop_from_remote", Target: ">= 100,000 msg/s, ratio to nanomsg_pair_raw >= 0.5, zero loss",
+		Run: runOOPFromRemote, Met: oopMet},
+	{Name: "java_sink", Target: "native publisher -> Java sink >= 200,000 msg/s, zero loss",
+		Run: runJavaSink, Met: atLeast(200_000)},
+	{Name: "dotnet_sink", Target: "native publisher -> .NET sink >= 200,000 msg/s, zero loss",
+		Run: runDotnetSink, Met: atLeast(200_000)},
+	{Name: "node_sink", Target: "native publisher -> Node sink >= 100,000 msg/s, zero loss",
+		Run: runNodeSink, Met: atLeast(100_000)},
+	{Name: "node_publisher", Target: "Node publisher -> native sink >= 100,000 msg/s, zero loss",
+		Run: runNodePublisher, Met: atLeast(100_000)},
+}
+
+func oopMet(r Result) (bool, bool) {
+	return val(r.MsgsPerS) >= 100_000 && (r.Ratio == nil || *r.Ratio >= 0.5), r.MsgsPerS != nil
+}
+
+func atLeast(rate float64) func(Result) (bool, bool) {
+	return func(r Result) (bool, bool) { return val(r.MsgsPerS) >= rate, r.MsgsPerS != nil }
 }
 
 func val[T float64 | uint64](p *T) float64 {

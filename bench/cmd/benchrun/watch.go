@@ -11,7 +11,8 @@ import (
 )
 
 // FileWatch notices, through inotify, the moment a file appears in a directory
-// (created, or renamed into place as the modules' atomic reports are), without
+// (created, linked or renamed into place as the modules' atomic reports are: Mono
+// moves a file with link + unlink), without
 // polling: the harness wakes up exactly once, so it neither delays nor competes
 // with the process it is timing.
 type FileWatch struct {
@@ -25,7 +26,7 @@ func WatchFile(dir, name string) (*FileWatch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("inotify: %w", err)
 	}
-	if _, err := syscall.InotifyAddWatch(fd, dir, syscall.IN_MOVED_TO|syscall.IN_CLOSE_WRITE); err != nil {
+	if _, err := syscall.InotifyAddWatch(fd, dir, syscall.IN_MOVED_TO|syscall.IN_CLOSE_WRITE|syscall.IN_CREATE); err != nil {
 		syscall.Close(fd)
 		return nil, fmt.Errorf("inotify %s: %w", dir, err)
 	}
