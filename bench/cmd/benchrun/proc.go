@@ -187,7 +187,7 @@ type Link struct {
 type Config struct {
 	Loaders []map[string]any `json:"loaders,omitempty"`
 	Modules []Module         `json:"modules"`
-	Links   []Link   `json:"links"`
+	Links   []Link           `json:"links"`
 }
 
 // Native returns a module entry for build/modules/lib<lib>.so.
