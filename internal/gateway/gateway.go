@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/edgev1/gateway/broker"
+	"github.com/edgev1/gateway/cshim"
 	"github.com/edgev1/gateway/internal/config"
 	"github.com/edgev1/gateway/loader"
 )
@@ -313,7 +314,7 @@ func (g *Gateway) Update(cfg *config.Config) error {
 // slot lets the broker endpoint exist before the instance does.
 type slot struct{ inst loader.Instance }
 
-func (s *slot) Receive(msgs []cshimMessage) {
+func (s *slot) Receive(msgs []cshim.Message) {
 	if s.inst != nil {
 		s.inst.Receive(msgs)
 	}

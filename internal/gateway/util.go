@@ -1,5 +1,0 @@
-package gateway
-
-import "github.com/edgev1/gateway/cshim"
-
-type cshimMessage = cshim.Message
