@@ -10,6 +10,7 @@
 package capi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,7 +32,7 @@ type brokerRec struct {
 
 // Host is the process-wide cshim.Host.
 type Host struct {
-	log *slog.Logger
+	log atomic.Pointer[slog.Logger] // replaced by the CLI while C threads may log
 
 	mu      sync.Mutex
 	next    uintptr
@@ -44,17 +45,18 @@ var _ cshim.Host = (*Host)(nil)
 
 // NewHost returns a Host logging to log.
 func NewHost(log *slog.Logger) *Host {
-	h := &Host{log: log, next: 1}
+	h := &Host{next: 1}
+	h.log.Store(log)
 	m := map[uintptr]*brokerRec{}
 	h.brokers.Store(&m)
 	return h
 }
 
 // Logger returns the host's logger.
-func (h *Host) Logger() *slog.Logger { return h.log }
+func (h *Host) Logger() *slog.Logger { return h.log.Load() }
 
 // SetLogger replaces the logger (used when the CLI configures logging).
-func (h *Host) SetLogger(l *slog.Logger) { h.log = l }
+func (h *Host) SetLogger(l *slog.Logger) { h.log.Store(l) }
 
 // RegisterBroker issues a C handle for b.
 func (h *Host) RegisterBroker(b *broker.Broker) uintptr {
@@ -104,7 +106,7 @@ func (h *Host) Publish(bh, source uintptr, msg cshim.Message, inReceive bool) in
 	}
 	if errors.Is(err, broker.ErrUnknownSource) {
 		if h.unknownSourceWarned.CompareAndSwap(false, true) {
-			h.log.Warn("Broker_Publish from a module handle this broker does not know (published before Module_Create returned, or after the module was removed); returning BROKER_ERROR", "source", fmt.Sprintf("%#x", source))
+			h.Logger().Warn("Broker_Publish from a module handle this broker does not know (published before Module_Create returned, or after the module was removed); returning BROKER_ERROR", "source", fmt.Sprintf("%#x", source))
 		}
 	}
 	return cshim.BrokerError
@@ -124,12 +126,12 @@ func (h *Host) Log(category int, module, file, function string, line int, text s
 		attrs = append(attrs, "module", module)
 	}
 	attrs = append(attrs, "src", fmt.Sprintf("%s:%d", file, line), "func", function)
-	h.log.Log(nil, level, text, attrs...)
+	h.Logger().Log(context.Background(), level, text, attrs...)
 }
 
 // BrokerCreate implements Broker_Create: a broker owned by C.
 func (h *Host) BrokerCreate() uintptr {
-	r := &brokerRec{b: broker.New(h.log), owned: true}
+	r := &brokerRec{b: broker.New(h.Logger()), owned: true}
 	r.refs.Store(1)
 	return h.register(r)
 }
@@ -150,7 +152,7 @@ func (h *Host) BrokerDecRef(id uintptr) {
 	}
 	if r.refs.Add(-1) == 0 {
 		for _, err := range r.b.Close(0) {
-			h.log.Error("broker destroy", "err", err)
+			h.Logger().Error("broker destroy", "err", err)
 		}
 		h.ReleaseBroker(id)
 	}
@@ -171,14 +173,14 @@ func (h *Host) BrokerAddModule(id uintptr, api cshim.NativeAPI, module uintptr) 
 		return cshim.BrokerInvalidArg
 	}
 	if err := api.Validate(); err != nil {
-		h.log.Error("Broker_AddModule: invalid module API", "err", err)
+		h.Logger().Error("Broker_AddModule: invalid module API", "err", err)
 		return cshim.BrokerInvalidArg
 	}
 	name := cModuleName(module)
 	inst := native.NewInstance(api, module, cshim.NewCName(name))
 	ep, err := r.b.AddModule(name, cSink{inst}, broker.Options{})
 	if err != nil {
-		h.log.Error("Broker_AddModule", "err", err)
+		h.Logger().Error("Broker_AddModule", "err", err)
 		return cshim.BrokerError
 	}
 	r.b.BindHandle(module, ep)
