@@ -103,41 +103,10 @@ type dotnetPubReport struct {
 	Final          bool   `json:"final"`
 }
 
-// dotnetNativeSinkReport is testmodules/sink's report with its "final" flag.
-type dotnetNativeSinkReport struct {
-	sinkReport
-	Final bool `json:"final"`
-}
-
-func dotnetReadJSON[T any](path string) (T, bool) {
-	var v T
-	data, err := os.ReadFile(path)
-	if err != nil || json.Unmarshal(data, &v) != nil {
-		return v, false
-	}
-	return v, true
-}
-
-// dotnetPattern is tm_pattern_byte of testmodules/common/tm_common.h.
-func dotnetPattern(seq uint64, i int) byte {
-	s := uint32(seq)
-	mix := s ^ (s>>8)*7 ^ (s>>16)*13 ^ (s>>24)*29
-	return byte(mix*131 + uint32(i)*7 + 1)
-}
-
-// dotnetCheckStream fails unless the native sink's stream got exactly n messages (seq 0..n-1) intact.
-func dotnetCheckStream(t *testing.T, r sinkReport, stream string, n uint64) {
-	t.Helper()
-	s, ok := r.Streams[stream]
-	if !ok || s.Received != n || s.LastSeq != int64(n)-1 || s.Lost != 0 || s.Gaps != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 {
-		t.Fatalf("stream %q: want %d messages intact, got %+v (report %+v)", stream, n, s, r)
-	}
-}
-
 // dotnetCheckSink fails unless the C# counting sink's final report has exactly n messages, in order and intact.
 func dotnetCheckSink(t *testing.T, path string, n uint64) {
 	t.Helper()
-	r, ok := dotnetReadJSON[dotnetSinkReport](path)
+	r, ok := readJSON[dotnetSinkReport](path)
 	want := dotnetSinkReport{Received: n, LastSeq: int64(n) - 1, Final: true}
 	if !ok || r != want {
 		t.Fatalf("final report of the C# sink (Destroy writes final)\n got %+v\nwant %+v", r, want)
@@ -219,12 +188,12 @@ func TestDotnet(t *testing.T) {
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, ok := dotnetReadJSON[dotnetNativeSinkReport](report)
+		r, ok := readJSON[finalSinkReport](report)
 		if !ok || !r.Final || r.Received != count+bigCount {
 			t.Fatalf("final sink report %+v", r)
 		}
-		dotnetCheckStream(t, r.sinkReport, "rt", count)
-		dotnetCheckStream(t, r.sinkReport, "big", bigCount)
+		checkStream(t, r.sinkReport, "rt", count)
+		checkStream(t, r.sinkReport, "big", bigCount)
 
 		entries := readLog(t, logPath)
 		if entries[0].Content != "Log started" || entries[len(entries)-1].Content != "Log stopped" {
@@ -247,7 +216,7 @@ func TestDotnet(t *testing.T) {
 				}
 				want := make([]byte, 40)
 				for i := range want {
-					want[i] = dotnetPattern(seq, i)
+					want[i] = patternByte(seq, i)
 				}
 				if !bytes.Equal(content, want) {
 					t.Errorf("seq %d: content through the C# echo %x, want %x", seq, content, want)
@@ -281,17 +250,17 @@ func TestDotnet(t *testing.T) {
 		}, []map[string]any{link("pub", "d1"), link("d1", "d2"), link("d2", "d3"), link("d3", "dsink"), link("d3", "sink")}))
 		eventually(t, 15*time.Second, "both sinks to receive every message", func() bool {
 			r, ok := readReport(report)
-			d, dok := dotnetReadJSON[dotnetSinkReport](dreport)
+			d, dok := readJSON[dotnetSinkReport](dreport)
 			return ok && dok && r.Received >= count && d.Received >= count
 		})
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, _ := dotnetReadJSON[dotnetNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		if !r.Final {
 			t.Fatalf("final sink report %+v", r)
 		}
-		dotnetCheckStream(t, r.sinkReport, "chain", count)
+		checkStream(t, r.sinkReport, "chain", count)
 		dotnetCheckSink(t, dreport, count)
 		dotnetNoCrash(t, p)
 	})
@@ -342,17 +311,17 @@ func TestDotnet(t *testing.T) {
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, _ := dotnetReadJSON[dotnetNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		if !r.Final || r.Received != 2*count {
 			t.Fatalf("final sink report %+v", r)
 		}
-		dotnetCheckStream(t, r.sinkReport, "timer", count)
-		dotnetCheckStream(t, r.sinkReport, "task", count)
-		tr, _ := dotnetReadJSON[dotnetPubReport](treport)
+		checkStream(t, r.sinkReport, "timer", count)
+		checkStream(t, r.sinkReport, "task", count)
+		tr, _ := readJSON[dotnetPubReport](treport)
 		if !tr.Final || tr.Published != count || !tr.AllPoolThreads || len(tr.PubThreads) == 0 || slices.Contains(tr.PubThreads, tr.StartThread) {
 			t.Fatalf("timer publisher: want %d published from thread-pool threads other than Start's, got %+v", count, tr)
 		}
-		kr, _ := dotnetReadJSON[dotnetPubReport](kreport)
+		kr, _ := readJSON[dotnetPubReport](kreport)
 		if !kr.Final || kr.Published != count || !kr.InTask || len(kr.PubThreads) == 0 || slices.Contains(kr.PubThreads, kr.StartThread) {
 			t.Fatalf("task publisher: want %d published inside a Task on other threads than Start's, got %+v", count, kr)
 		}
@@ -434,7 +403,7 @@ func TestDotnet(t *testing.T) {
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d (an exception in Receive is logged, not fatal)", code)
 		}
-		r, _ := dotnetReadJSON[dotnetNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		s := r.Streams["x"]
 		if !r.Final || r.Received != count-1 || s.Lost != 1 || s.Gaps != 1 || s.LastSeq != count-1 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 {
 			t.Fatalf("want every message but seq %d delivered intact: %+v", throwAt, r)
@@ -584,7 +553,7 @@ func TestDotnet(t *testing.T) {
 			"at E2EMods.UnhandledInTimer.<Start>", "loader=dotnet"} {
 			contains(t, rec, want, "unhandled exception record")
 		}
-		r, _ := dotnetReadJSON[dotnetNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		s := r.Streams["u"]
 		if !r.Final || s.Lost != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 || uint64(s.LastSeq+1) != s.Received {
 			t.Fatalf("final sink report %+v", r)
@@ -646,7 +615,7 @@ func TestDotnet(t *testing.T) {
 			dotnetMod("dsink", "CountingSink", map[string]any{"report": dreport, "report_every": 10}),
 		}, []map[string]any{link("dpub", "logger"), link("dpub", "dsink")}))
 		eventually(t, 15*time.Second, "messages flowing", func() bool {
-			d, ok := dotnetReadJSON[dotnetSinkReport](dreport)
+			d, ok := readJSON[dotnetSinkReport](dreport)
 			return ok && d.Received >= 30
 		})
 		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -659,8 +628,8 @@ func TestDotnet(t *testing.T) {
 		if entries[len(entries)-1].Content != "Log stopped" {
 			t.Fatal("the logger was not destroyed")
 		}
-		d, _ := dotnetReadJSON[dotnetSinkReport](dreport)
-		pr, _ := dotnetReadJSON[dotnetPubReport](preport)
+		d, _ := readJSON[dotnetSinkReport](dreport)
+		pr, _ := readJSON[dotnetPubReport](preport)
 		if !d.Final || !pr.Final {
 			t.Fatalf("C# Destroy did not run: sink %+v, publisher %+v", d, pr)
 		}
@@ -687,19 +656,19 @@ func TestDotnet(t *testing.T) {
 		}, []map[string]any{link("pub", "decho"), link("decho", "sink"), link("dpub", "dsink")}))
 		eventually(t, 15*time.Second, "messages flowing through both paths", func() bool {
 			r, ok := readReport(report)
-			d, dok := dotnetReadJSON[dotnetSinkReport](dreport)
+			d, dok := readJSON[dotnetSinkReport](dreport)
 			return ok && dok && r.Received >= 100000 && d.Received >= 20000
 		})
 		if code := p.stop(15 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
 		dotnetNoCrash(t, p)
-		r, _ := dotnetReadJSON[dotnetNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		if s := r.Streams["f"]; !r.Final || s.Lost != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 || uint64(s.LastSeq+1) != s.Received {
 			t.Fatalf("final native sink report %+v", r)
 		}
-		d, _ := dotnetReadJSON[dotnetSinkReport](dreport)
-		pr, _ := dotnetReadJSON[dotnetPubReport](preport)
+		d, _ := readJSON[dotnetSinkReport](dreport)
+		pr, _ := readJSON[dotnetPubReport](preport)
 		if !d.Final || !pr.Final || d.Received > pr.Published || d.OutOfOrder != 0 || d.BadContent != 0 || d.LastSeq+1 != int64(d.Received) {
 			t.Fatalf("C# sink %+v, C# publisher %+v", d, pr)
 		}
@@ -715,7 +684,7 @@ func TestDotnet(t *testing.T) {
 		csink := func(n string) map[string]any {
 			return dotnetMod(n, "CountingSink", map[string]any{"report": rep(n), "report_every": 100})
 		}
-		received := func(n string) uint64 { d, _ := dotnetReadJSON[dotnetSinkReport](rep(n)); return d.Received }
+		received := func(n string) uint64 { d, _ := readJSON[dotnetSinkReport](rep(n)); return d.Received }
 		pub := nativeModule("pub", "publisher", map[string]any{"rate": 10000, "size": 64, "stream": "a"})
 		stay := dotnetMod("dstay", "Echo", nil)
 		sink := nativeModule("sink", "sink", map[string]any{"report": rep("sink"), "report_every_ms": 20})
@@ -736,7 +705,7 @@ func TestDotnet(t *testing.T) {
 		eventually(t, 15*time.Second, "the reload", func() bool {
 			return strings.Contains(p.stderr.String(), `msg="configuration reloaded"`)
 		})
-		if d, _ := dotnetReadJSON[dotnetSinkReport](rep("dold")); !d.Final || d.OutOfOrder != 0 || d.BadContent != 0 || d.LastSeq+1 != int64(d.Received) {
+		if d, _ := readJSON[dotnetSinkReport](rep("dold")); !d.Final || d.OutOfOrder != 0 || d.BadContent != 0 || d.LastSeq+1 != int64(d.Received) {
 			t.Fatalf("the removed C# module: want a final report of a loss-free prefix, got %+v", d)
 		}
 		eventually(t, 10*time.Second, "traffic into the new C# module and its Start", func() bool {
@@ -751,7 +720,7 @@ func TestDotnet(t *testing.T) {
 			return strings.Contains(p.stderr.String(), "reload failed; the previous configuration keeps running")
 		})
 		contains(t, p.stderr.String(), "System.ApplicationException: boom in Create", "failed reload log")
-		if d, ok := dotnetReadJSON[dotnetSinkReport](rep("dnew2")); !ok || !d.Final || d.Received != 0 {
+		if d, ok := readJSON[dotnetSinkReport](rep("dnew2")); !ok || !d.Final || d.Received != 0 {
 			t.Fatalf("the C# module created by the failed reload was not destroyed by its rollback: %+v %v", d, ok)
 		}
 		n0 := received("dnew")
@@ -760,12 +729,12 @@ func TestDotnet(t *testing.T) {
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, _ := dotnetReadJSON[dotnetNativeSinkReport](rep("sink"))
+		r, _ := readJSON[finalSinkReport](rep("sink"))
 		if s := r.Streams["a"]; !r.Final || s.Lost != 0 || s.Gaps != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 || uint64(s.LastSeq+1) != s.Received {
 			t.Fatalf("the stream through the C# module that stayed: %+v", r)
 		}
 		// dnew joined the stream midway: one jump at its first message, then in order.
-		if d, _ := dotnetReadJSON[dotnetSinkReport](rep("dnew")); !d.Final || d.OutOfOrder > 1 || d.BadContent != 0 || d.Received < n0+1000 {
+		if d, _ := readJSON[dotnetSinkReport](rep("dnew")); !d.Final || d.OutOfOrder > 1 || d.BadContent != 0 || d.Received < n0+1000 {
 			t.Fatalf("the C# module added by the reload: %+v", d)
 		}
 		if !dotnetExists(marker + ".destroy") {
@@ -785,7 +754,7 @@ func TestDotnet(t *testing.T) {
 		}, []map[string]any{link("pub", "dsink")}))
 		began := time.Now()
 		eventually(t, 18*time.Second, "the C# sink to receive every message", func() bool {
-			d, ok := dotnetReadJSON[dotnetSinkReport](dreport)
+			d, ok := readJSON[dotnetSinkReport](dreport)
 			return ok && d.Received >= count
 		})
 		t.Logf("%d messages into a C# sink in %v (including the runtime's start)", count, time.Since(began).Round(time.Millisecond))
@@ -836,7 +805,7 @@ func TestDotnetWithJava(t *testing.T) {
 			p := gateway(t, dir, cfg)
 			eventually(t, 20*time.Second, "every message in both sinks", func() bool {
 				r, ok := readReport(report)
-				j, jok := dotnetReadJSON[javaSinkReport](jreport)
+				j, jok := readJSON[javaSinkReport](jreport)
 				return ok && jok && r.Received >= count+dcount && j.Received >= count
 			})
 			eventually(t, 5*time.Second, "the Java printer printing the .NET sensor's messages", func() bool {
@@ -846,17 +815,17 @@ func TestDotnetWithJava(t *testing.T) {
 				t.Fatalf("exit code %d", code)
 			}
 			t.Logf("run %d: %v", run, time.Since(began).Round(time.Millisecond))
-			r, _ := dotnetReadJSON[dotnetNativeSinkReport](report)
+			r, _ := readJSON[finalSinkReport](report)
 			if !r.Final || r.Received != count+dcount {
 				t.Fatalf("final sink report %+v", r)
 			}
-			dotnetCheckStream(t, r.sinkReport, "n", count)
-			dotnetCheckStream(t, r.sinkReport, "dn", dcount)
-			j, _ := dotnetReadJSON[javaSinkReport](jreport)
+			checkStream(t, r.sinkReport, "n", count)
+			checkStream(t, r.sinkReport, "dn", dcount)
+			j, _ := readJSON[javaSinkReport](jreport)
 			if !j.Final || j.Received != count || j.OutOfOrder != 0 || j.BadContent != 0 || j.NoSeq != 0 || j.LastSeq != count-1 {
 				t.Fatalf("final Java sink report %+v", j)
 			}
-			if pr, _ := dotnetReadJSON[dotnetPubReport](preport); !pr.Final || pr.Published != dcount {
+			if pr, _ := readJSON[dotnetPubReport](preport); !pr.Final || pr.Published != dcount {
 				t.Fatalf("C# publisher report %+v", pr)
 			}
 			m := regexp.MustCompile(`Printer: destroyed after (\d+) messages`).FindStringSubmatch(p.stdout.String())

@@ -183,13 +183,44 @@ type sinkReport struct {
 	P99 float64 `json:"p99_us"`
 }
 
-func readReport(path string) (sinkReport, bool) {
-	var r sinkReport
+func readReport(path string) (sinkReport, bool) { return readJSON[sinkReport](path) }
+
+// finalSinkReport is testmodules/sink's report with its "final" flag (set by the
+// report written at Module_Destroy).
+type finalSinkReport struct {
+	sinkReport
+	Final bool `json:"final"`
+}
+
+// readJSONInto decodes a JSON file into v; false when it is missing or not (yet) valid.
+func readJSONInto(path string, v any) bool {
 	data, err := os.ReadFile(path)
-	if err != nil || json.Unmarshal(data, &r) != nil {
-		return r, false
+	return err == nil && json.Unmarshal(data, v) == nil
+}
+
+// readJSON decodes a JSON file; ok is false when it is missing or not (yet) valid.
+func readJSON[T any](path string) (T, bool) {
+	var v T
+	ok := readJSONInto(path, &v)
+	return v, ok
+}
+
+// patternByte is tm_pattern_byte of testmodules/common/tm_common.h: byte i of the
+// content of message seq, as the test publishers write it and the sink checks it.
+func patternByte(seq uint64, i int) byte {
+	s := uint32(seq)
+	mix := s ^ (s>>8)*7 ^ (s>>16)*13 ^ (s>>24)*29
+	return byte(mix*131 + uint32(i)*7 + 1)
+}
+
+// checkStream fails unless the sink's stream got exactly n messages (seq 0..n-1),
+// in order and intact.
+func checkStream(t *testing.T, r sinkReport, stream string, n uint64) {
+	t.Helper()
+	s, ok := r.Streams[stream]
+	if !ok || s.Received != n || s.LastSeq != int64(n)-1 || s.Lost != 0 || s.Gaps != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 {
+		t.Fatalf("stream %q: want %d messages intact, got %+v (report %+v)", stream, n, s, r)
 	}
-	return r, true
 }
 
 func nativeModule(name, lib string, args any) map[string]any {

@@ -102,37 +102,6 @@ type javaPubReport struct {
 	Final        bool   `json:"final"`
 }
 
-// javaNativeSinkReport is testmodules/sink's report with its "final" flag.
-type javaNativeSinkReport struct {
-	sinkReport
-	Final bool `json:"final"`
-}
-
-func javaReadJSON[T any](path string) (T, bool) {
-	var v T
-	data, err := os.ReadFile(path)
-	if err != nil || json.Unmarshal(data, &v) != nil {
-		return v, false
-	}
-	return v, true
-}
-
-// javaPattern is tm_pattern_byte of testmodules/common/tm_common.h.
-func javaPattern(seq uint64, i int) byte {
-	s := uint32(seq)
-	mix := s ^ (s>>8)*7 ^ (s>>16)*13 ^ (s>>24)*29
-	return byte(mix*131 + uint32(i)*7 + 1)
-}
-
-// javaCheckStream fails unless the native sink's stream got exactly n messages (seq 0..n-1) intact.
-func javaCheckStream(t *testing.T, r sinkReport, stream string, n uint64) {
-	t.Helper()
-	s, ok := r.Streams[stream]
-	if !ok || s.Received != n || s.LastSeq != int64(n)-1 || s.Lost != 0 || s.Gaps != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 {
-		t.Fatalf("stream %q: want %d messages intact, got %+v (report %+v)", stream, n, s, r)
-	}
-}
-
 // javaNoCrash fails if the process printed a Go panic, a fatal signal or a JVM crash report.
 func javaNoCrash(t *testing.T, p *proc, dir string) {
 	t.Helper()
@@ -181,11 +150,11 @@ func TestJava(t *testing.T) {
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, ok := javaReadJSON[javaNativeSinkReport](report)
+		r, ok := readJSON[finalSinkReport](report)
 		if !ok || !r.Final || r.Received != count {
 			t.Fatalf("final sink report %+v", r)
 		}
-		javaCheckStream(t, r.sinkReport, "rt", count)
+		checkStream(t, r.sinkReport, "rt", count)
 
 		entries := readLog(t, logPath)
 		if entries[0].Content != "Log started" || entries[len(entries)-1].Content != "Log stopped" {
@@ -207,7 +176,7 @@ func TestJava(t *testing.T) {
 				}
 				want := make([]byte, 40)
 				for i := range want {
-					want[i] = javaPattern(seq, i)
+					want[i] = patternByte(seq, i)
 				}
 				if !bytes.Equal(content, want) {
 					t.Errorf("seq %d: content through the Java echo %x, want %x", seq, content, want)
@@ -251,18 +220,18 @@ func TestJava(t *testing.T) {
 		}, []map[string]any{link("pub", "j1"), link("j1", "j2"), link("j2", "j3"), link("j3", "jsink"), link("j3", "sink")}))
 		eventually(t, 15*time.Second, "both sinks to receive every message", func() bool {
 			r, ok := readReport(report)
-			j, jok := javaReadJSON[javaSinkReport](jreport)
+			j, jok := readJSON[javaSinkReport](jreport)
 			return ok && jok && r.Received >= count && j.Received >= count
 		})
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, _ := javaReadJSON[javaNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		if !r.Final || r.Received != count {
 			t.Fatalf("final sink report %+v", r)
 		}
-		javaCheckStream(t, r.sinkReport, "chain", count)
-		j, _ := javaReadJSON[javaSinkReport](jreport)
+		checkStream(t, r.sinkReport, "chain", count)
+		j, _ := readJSON[javaSinkReport](jreport)
 		if !j.Final || j.Received != count || j.OutOfOrder != 0 || j.BadContent != 0 || j.NoSeq != 0 || j.LastSeq != count-1 {
 			t.Fatalf("final Java sink report %+v", j)
 		}
@@ -288,17 +257,17 @@ func TestJava(t *testing.T) {
 			r, ok := readReport(report)
 			return ok && r.Received >= fromStart+fromThread
 		})
-		eventually(t, 5*time.Second, "the publisher's report", func() bool { _, ok := javaReadJSON[javaPubReport](preport); return ok })
+		eventually(t, 5*time.Second, "the publisher's report", func() bool { _, ok := readJSON[javaPubReport](preport); return ok })
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		r, _ := javaReadJSON[javaNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		if !r.Final || r.Received != fromStart+fromThread {
 			t.Fatalf("final sink report %+v", r)
 		}
-		javaCheckStream(t, r.sinkReport, "start", fromStart)
-		javaCheckStream(t, r.sinkReport, "thread", fromThread)
-		pr, _ := javaReadJSON[javaPubReport](preport)
+		checkStream(t, r.sinkReport, "start", fromStart)
+		checkStream(t, r.sinkReport, "thread", fromThread)
+		pr, _ := readJSON[javaPubReport](preport)
 		want := javaPubReport{StartOK: fromStart, ThreadOK: fromThread, StartThread: "gateway-module-jpub", PubThread: "e2e-pattern-publisher", Final: true}
 		if pr != want {
 			t.Fatalf("publisher report (destroy writes final)\n got %+v\nwant %+v", pr, want)
@@ -368,7 +337,7 @@ func TestJava(t *testing.T) {
 			return strings.Contains(p.stderr.String(), `msg="Java module receive threw"`)
 		})
 		code := p.stop(10 * time.Second)
-		r, _ := javaReadJSON[javaNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		s := r.Streams["x"]
 		if !r.Final || r.Received != count-1 || s.Lost != 1 || s.Gaps != 1 || s.LastSeq != count-1 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 {
 			t.Fatalf("want every message but seq %d delivered intact: %+v", throwAt, r)
@@ -468,14 +437,14 @@ func TestJava(t *testing.T) {
 		}, []map[string]any{link("pub", "jsink")}))
 		began := time.Now()
 		eventually(t, 18*time.Second, "the Java sink to receive every message", func() bool {
-			j, ok := javaReadJSON[javaSinkReport](jreport)
+			j, ok := readJSON[javaSinkReport](jreport)
 			return ok && j.Received >= count
 		})
 		t.Logf("%d messages into a Java sink in %v (including JVM start)", count, time.Since(began).Round(time.Millisecond))
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
-		j, _ := javaReadJSON[javaSinkReport](jreport)
+		j, _ := readJSON[javaSinkReport](jreport)
 		if !j.Final || j.Received != count || j.OutOfOrder != 0 || j.BadContent != 0 || j.NoSeq != 0 || j.LastSeq != count-1 {
 			t.Fatalf("final Java sink report %+v", j)
 		}
@@ -501,20 +470,20 @@ func TestJava(t *testing.T) {
 		p := gateway(t, dir, cfg)
 		eventually(t, 15*time.Second, "messages flowing through both paths", func() bool {
 			r, ok := readReport(report)
-			j, jok := javaReadJSON[javaSinkReport](jreport)
+			j, jok := readJSON[javaSinkReport](jreport)
 			return ok && jok && r.Received >= 100000 && j.Received >= 50000
 		})
 		if code := p.stop(15 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
 		javaNoCrash(t, p, dir)
-		r, _ := javaReadJSON[javaNativeSinkReport](report)
+		r, _ := readJSON[finalSinkReport](report)
 		s := r.Streams["f"]
 		if !r.Final || s.Lost != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 || uint64(s.LastSeq+1) != s.Received {
 			t.Fatalf("final native sink report %+v", r)
 		}
-		j, _ := javaReadJSON[javaSinkReport](jreport)
-		pr, _ := javaReadJSON[javaPubReport](preport)
+		j, _ := readJSON[javaSinkReport](jreport)
+		pr, _ := readJSON[javaPubReport](preport)
 		if !j.Final || !pr.Final || j.Received != pr.ThreadOK || j.OutOfOrder != 0 || j.BadContent != 0 {
 			t.Fatalf("every message the Java publisher got accepted must reach the Java sink: sink %+v, publisher %+v", j, pr)
 		}
@@ -554,7 +523,7 @@ func TestJava(t *testing.T) {
 			javaModule("jsink", "e2emods.CountingSink", fx.jar, map[string]any{"report": jreport, "report_every": 10}),
 		}, []map[string]any{link("jpub", "logger"), link("jpub", "jsink")}))
 		eventually(t, 15*time.Second, "messages flowing", func() bool {
-			j, ok := javaReadJSON[javaSinkReport](jreport)
+			j, ok := readJSON[javaSinkReport](jreport)
 			return ok && j.Received >= 30
 		})
 		if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -567,8 +536,8 @@ func TestJava(t *testing.T) {
 		if entries[len(entries)-1].Content != "Log stopped" {
 			t.Fatal("the logger was not destroyed")
 		}
-		j, _ := javaReadJSON[javaSinkReport](jreport)
-		pr, _ := javaReadJSON[javaPubReport](preport)
+		j, _ := readJSON[javaSinkReport](jreport)
+		pr, _ := readJSON[javaPubReport](preport)
 		if !j.Final || !pr.Final {
 			t.Fatalf("Java destroy() did not run: sink %+v, publisher %+v", j, pr)
 		}

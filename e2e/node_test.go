@@ -81,12 +81,6 @@ func jsModule(t *testing.T, name, file string, args any) map[string]any {
 	return m
 }
 
-// readJSON decodes a JSON file; false when it is missing or not (yet) valid.
-func nodeReadJSON(path string, v any) bool {
-	data, err := os.ReadFile(path)
-	return err == nil && json.Unmarshal(data, v) == nil
-}
-
 // nodeCounterOut is what testdata/node/counter.js writes.
 type nodeCounterOut struct {
 	Count      uint64            `json:"count"`
@@ -100,18 +94,6 @@ type nodeMarkerOut struct {
 	Created   bool   `json:"created"`
 	Destroyed bool   `json:"destroyed"`
 	Beats     uint64 `json:"beats"`
-}
-
-// nodeCheckStream fails unless the sink got exactly n messages on stream, in order, intact.
-func nodeCheckStream(t *testing.T, rep sinkReport, stream string, n uint64) {
-	t.Helper()
-	s, ok := rep.Streams[stream]
-	if !ok {
-		t.Fatalf("stream %q missing from the sink report %+v", stream, rep)
-	}
-	if s.Received != n || s.LastSeq != int64(n)-1 || s.Lost != 0 || s.Gaps != 0 || s.Dups != 0 || s.Reorders != 0 || s.BadContent != 0 {
-		t.Fatalf("stream %q: want %d messages, zero loss, intact content; got %+v", stream, n, s)
-	}
 }
 
 // nodeJSONLogs parses the gateway's stderr written with --log-format json (other lines,
@@ -186,7 +168,7 @@ func TestNodeRoundTrip(t *testing.T) {
 	if !ok || rep.Received != count {
 		t.Fatalf("final sink report %+v", rep)
 	}
-	nodeCheckStream(t, rep, "rt", count)
+	checkStream(t, rep, "rt", count)
 
 	entries := readLog(t, logPath)
 	if len(entries) != count+2 || entries[0].Content != "Log started" || entries[len(entries)-1].Content != "Log stopped" {
@@ -242,7 +224,7 @@ func TestNodeSeveralModules(t *testing.T) {
 	eventually(t, 20*time.Second, "every message at the sink and the JS counter", func() bool {
 		var c nodeCounterOut
 		r, ok := readReport(report)
-		return ok && r.Received >= total && nodeReadJSON(progress, &c) && c.Count >= jsN
+		return ok && r.Received >= total && readJSONInto(progress, &c) && c.Count >= jsN
 	})
 	if code := p.stop(10 * time.Second); code != 0 {
 		t.Fatalf("exit code %d", code)
@@ -251,12 +233,12 @@ func TestNodeSeveralModules(t *testing.T) {
 	if rep.Received != total {
 		t.Fatalf("sink received %d, want %d: %+v", rep.Received, total, rep)
 	}
-	nodeCheckStream(t, rep, "chain", native)
+	checkStream(t, rep, "chain", native)
 	for _, s := range asyncStreams {
-		nodeCheckStream(t, rep, s, asyncN)
+		checkStream(t, rep, s, asyncN)
 	}
 	var c nodeCounterOut
-	if !nodeReadJSON(counterPath, &c) {
+	if !readJSONInto(counterPath, &c) {
 		t.Fatal("the JS counter's destroy() wrote no file")
 	}
 	if c.Count != jsN || c.BadSeq != 0 || c.BadContent != 0 || c.Streams["js2js"] != jsN {
@@ -328,7 +310,7 @@ func TestNodeCreateFailures(t *testing.T) {
 			}
 			// "first" was created before "bad_module" failed, and destroyed again.
 			var m nodeMarkerOut
-			if !nodeReadJSON(marker, &m) || !m.Created || !m.Destroyed {
+			if !readJSONInto(marker, &m) || !m.Created || !m.Destroyed {
 				t.Fatalf("module \"first\" was not created and destroyed again: marker %+v", m)
 			}
 		})
@@ -387,7 +369,7 @@ func TestNodeMisbehavingModulesKeepRunning(t *testing.T) {
 		t.Fatalf("exit code %d", code)
 	}
 	rep, _ := readReport(report)
-	nodeCheckStream(t, rep, "u", count)
+	checkStream(t, rep, "u", count)
 	var survivor *logEntry
 	for _, e := range readLog(t, logPath) {
 		if e.Properties["exit_errors"] != "" {
@@ -430,14 +412,14 @@ func TestNodeShutdown(t *testing.T) {
 			eventually(t, 10*time.Second, "heartbeats in the log and messages at the JS counter", func() bool {
 				data, _ := os.ReadFile(logPath)
 				var c nodeCounterOut
-				return strings.Count(string(data), `"beat"`) >= 3 && nodeReadJSON(progress, &c) && c.Count > 1000
+				return strings.Count(string(data), `"beat"`) >= 3 && readJSONInto(progress, &c) && c.Count > 1000
 			})
 			tc.stop(p)
 			if code := p.wait(15 * time.Second); code != 0 {
 				t.Fatalf("exit code %d", code)
 			}
 			var m nodeMarkerOut
-			if !nodeReadJSON(marker, &m) || !m.Destroyed || m.Beats < 3 {
+			if !readJSONInto(marker, &m) || !m.Destroyed || m.Beats < 3 {
 				t.Fatalf("JS destroy() did not run (marker %+v)", m)
 			}
 			entries := readLog(t, logPath)
@@ -445,8 +427,8 @@ func TestNodeShutdown(t *testing.T) {
 				t.Fatal("the logger was not destroyed")
 			}
 			var c, last nodeCounterOut
-			_ = nodeReadJSON(progress, &last)
-			if !nodeReadJSON(counterPath, &c) {
+			_ = readJSONInto(progress, &last)
+			if !readJSONInto(counterPath, &c) {
 				t.Fatal("the JS counter's destroy() wrote no file")
 			}
 			if c.Count < last.Count || c.BadSeq != 0 || c.BadContent != 0 || c.Streams["f"] != c.Count {
@@ -474,14 +456,14 @@ func TestNodeThroughput(t *testing.T) {
 		begin := time.Now()
 		eventually(t, 20*time.Second, "the JS counter to count every message", func() bool {
 			var c nodeCounterOut
-			return nodeReadJSON(progress, &c) && c.Count >= count
+			return readJSONInto(progress, &c) && c.Count >= count
 		})
 		elapsed := time.Since(begin)
 		if code := p.stop(10 * time.Second); code != 0 {
 			t.Fatalf("exit code %d", code)
 		}
 		var c nodeCounterOut
-		if !nodeReadJSON(out, &c) {
+		if !readJSONInto(out, &c) {
 			t.Fatal("the JS counter's destroy() wrote no file")
 		}
 		if c.Count != count || c.BadSeq != 0 || c.BadContent != 0 || c.Streams["flood"] != count {
@@ -508,14 +490,14 @@ func TestNodeThroughput(t *testing.T) {
 			t.Fatalf("exit code %d", code)
 		}
 		var d struct{ Published, Refused uint64 }
-		if !nodeReadJSON(done, &d) || d.Published != count || d.Refused != 0 {
+		if !readJSONInto(done, &d) || d.Published != count || d.Refused != 0 {
 			t.Fatalf("JS publisher: %+v", d)
 		}
 		rep, _ := readReport(report)
 		if rep.Received != count {
 			t.Fatalf("sink report %+v", rep)
 		}
-		nodeCheckStream(t, rep, "jsflood", count)
+		checkStream(t, rep, "jsflood", count)
 		t.Logf("%d messages JS -> native in < %v (~%.0f msgs/s, incl. start-up; p50 %.0f us, p99 %.0f us)",
 			count, elapsed.Round(time.Millisecond), count/elapsed.Seconds(), rep.P50, rep.P99)
 	})
@@ -589,7 +571,7 @@ func TestNodeRelativeMainPath(t *testing.T) {
 		t.Fatalf("exit code %d", code)
 	}
 	var m nodeMarkerOut
-	if !nodeReadJSON(filepath.Join(dir, "marker.json"), &m) || !m.Destroyed {
+	if !readJSONInto(filepath.Join(dir, "marker.json"), &m) || !m.Destroyed {
 		t.Fatalf("marker %+v", m)
 	}
 }
