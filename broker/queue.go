@@ -69,15 +69,30 @@ type queue struct {
 	dropped  atomic.Uint64
 	overflow atomic.Uint64 // pushes past the bound from inside a Receive
 
-	// pending mirrors n for lock-free polling by the worker while it spins.
+	// pending mirrors n for lock-free polling by the worker while it spins. It has a
+	// cache line of its own, so the spinning worker does not keep pulling the line the
+	// publishers lock and write.
+	_       [64]byte
 	pending atomic.Int64
+	_       [56]byte
+
+	// spinBudget is how long the worker polls an empty queue before it sleeps; only
+	// the worker goroutine reads or writes it (see adaptSpin).
+	spinBudget time.Duration
 }
 
-// spinFor is how long an idle worker polls its queue before it sleeps. A message
+// An idle worker polls its queue for up to spinBudget before it sleeps: a message
 // that arrives within it is delivered without a futex wake-up on either side, which
-// is what keeps the publish -> Receive latency low at steady rates; a worker that
-// finds nothing sleeps, so an idle gateway does not spin.
-const spinFor = 20 * time.Microsecond
+// is what keeps the publish -> Receive latency low at steady rates (a wake-up costs
+// 10-50 µs on a VM). The budget adapts to the traffic: a worker woken soon after it
+// fell asleep doubles it (up to spinMax), one that slept long halves it down to
+// nothing, so a sink fed every few µs to tens of µs never sleeps, and a sink fed 1,000
+// times a second or less costs no spinning CPU at all.
+const (
+	spinMax     = 100 * time.Microsecond
+	spinInitial = 20 * time.Microsecond
+	spinFloor   = 2 * time.Microsecond
+)
 
 func (q *queue) init(capacity int, policy Overflow) {
 	if capacity <= 0 {
@@ -92,6 +107,7 @@ func (q *queue) init(capacity int, policy Overflow) {
 	q.policy = policy
 	q.notEmpty.L = &q.mu
 	q.notFull.L = &q.mu
+	q.spinBudget = spinInitial
 }
 
 func (q *queue) grow() {
@@ -154,14 +170,18 @@ func (q *queue) push(m cshim.Message, mayBlock bool) error {
 // popBatch waits for messages and moves up to max of them into dst. It returns
 // ok=false once the queue is closed and empty.
 func (q *queue) popBatch(dst []cshim.Message, max int) ([]cshim.Message, bool) {
-	if q.pending.Load() == 0 {
-		q.spin()
+	var sleepStart time.Time
+	if q.pending.Load() == 0 && (q.spinBudget == 0 || !q.spin(q.spinBudget)) {
+		sleepStart = time.Now()
 	}
 	q.mu.Lock()
 	for q.n == 0 && !q.closed {
 		q.workerWaiting = true
 		q.notEmpty.Wait()
 		q.workerWaiting = false
+	}
+	if !sleepStart.IsZero() {
+		q.adaptSpin(time.Since(sleepStart))
 	}
 	if q.n == 0 {
 		q.mu.Unlock()
@@ -187,12 +207,26 @@ func (q *queue) popBatch(dst []cshim.Message, max int) ([]cshim.Message, bool) {
 	return dst, true
 }
 
-// spin polls pending for up to spinFor before the worker takes the lock and sleeps.
-func (q *queue) spin() {
+// spin polls pending for up to budget; it reports whether a message arrived.
+func (q *queue) spin(budget time.Duration) bool {
 	start := time.Now()
 	for i := 0; q.pending.Load() == 0; i++ {
-		if i&63 == 63 && time.Since(start) > spinFor {
-			return
+		if i&63 == 63 && time.Since(start) > budget {
+			return false
+		}
+	}
+	return true
+}
+
+// adaptSpin sets the next spin budget from how long the worker waited for a
+// message after its spin (or no spin) found none.
+func (q *queue) adaptSpin(waited time.Duration) {
+	switch {
+	case waited <= spinMax:
+		q.spinBudget = min(spinMax, max(2*q.spinBudget, 2*spinFloor))
+	case waited > 4*spinMax:
+		if q.spinBudget /= 2; q.spinBudget < spinFloor {
+			q.spinBudget = 0
 		}
 	}
 }

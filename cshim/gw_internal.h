@@ -19,12 +19,15 @@
 extern "C" {
 #endif
 
+#define GW_MSG_EMBEDS_CONTENT 1
+#define GW_MSG_EMBEDS_PROPERTIES 2
+
 /* Layout contract shared with Go (cshim/message.go): the reference count is the first
  * field of a message, a 32-bit integer updated only with atomic operations. */
 struct MESSAGE_HANDLE_DATA_TAG
 {
     int32_t refcount;
-    int32_t reserved;
+    int32_t embedded; /* GW_MSG_EMBEDS_*: which of content/properties live in this block */
     CONSTBUFFER_HANDLE content;
     CONSTMAP_HANDLE properties;
 };

@@ -1,7 +1,10 @@
 /* message.c - MESSAGE_HANDLE: immutable, reference-counted content + properties.
  *
- * Memory: a message owns one reference to its CONSTBUFFER and one to its CONSTMAP.
- * The reference count is atomic; the last Message_Destroy frees everything.
+ * Memory: one block from the pool (block_pool.h) holds the message, its properties
+ * and - except for Message_CreateFromBuffer, which shares the caller's CONSTBUFFER -
+ * its content. Handles to the embedded content or properties count their references
+ * on the message (util_embed.h). The reference count is atomic; the last
+ * Message_Destroy (or destroy of an embedded handle) frees the block.
  * Byte-array format: docs/abi.md and abi/doc.go (big-endian, see SPEC section 3).
  */
 #include <stdlib.h>
@@ -10,85 +13,110 @@
 #include "message.h"
 #include "gw_internal.h"
 #include "azure_c_shared_utility/xlogging.h"
-#include "util_constmap_private.h"
+#include "util_embed.h"
+#include "util_map_private.h"
+#include "block_pool.h"
 
 #define MSG_HEADER_0 0xA1
 #define MSG_HEADER_1 0x60
 #define MSG_MIN_SIZE 14
 
-static MESSAGE_HANDLE message_new(CONSTBUFFER_HANDLE content, CONSTMAP_HANDLE properties)
+static void message_retain(void* owner)
 {
-    MESSAGE_HANDLE m = (MESSAGE_HANDLE)malloc(sizeof(*m));
-    if (m == NULL)
-    {
-        return NULL;
-    }
-    __atomic_store_n(&m->refcount, 1, __ATOMIC_RELAXED);
-    m->reserved = 0;
-    m->content = content;
-    m->properties = properties;
-    return m;
+    (void)Message_Clone((MESSAGE_HANDLE)owner);
 }
 
-static CONSTMAP_HANDLE properties_from_map(MAP_HANDLE map)
+static void message_release(void* owner)
 {
-    /* ConstMap_Create clones the map, so the caller keeps ownership of map. */
-    return ConstMap_Create(map);
+    Message_Destroy((MESSAGE_HANDLE)owner);
+}
+
+/* References to an embedded content or properties handle are the message's own. */
+static const UTIL_OWNER_OPS message_owner = {message_retain, message_release};
+
+/* Builds a message in one pooled block holding the message, its properties and -
+ * unless shared_content is given, whose reference the message then takes over - a
+ * copy of content[0..content_size). NULL when out of memory or too large; on failure
+ * shared_content is still the caller's. */
+static MESSAGE_HANDLE message_build(const unsigned char* content, size_t content_size, CONSTBUFFER_HANDLE shared_content,
+    MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t count)
+{
+    size_t head = util_embed_round(sizeof(struct MESSAGE_HANDLE_DATA_TAG));
+    size_t content_bytes = shared_content != NULL ? 0 : util_constbuffer_embedded_size(content_size);
+    size_t props_bytes = util_constmap_embedded_size(keys, values, count);
+    unsigned char* block;
+    MESSAGE_HANDLE m;
+
+    if ((shared_content == NULL && content_bytes == 0) || props_bytes == 0 ||
+        content_bytes > SIZE_MAX - head || props_bytes > SIZE_MAX - head - content_bytes)
+    {
+        LogError("Message_Create: message too large");
+        return NULL;
+    }
+    block = gw_block_alloc(head + content_bytes + props_bytes);
+    if (block == NULL)
+    {
+        LogError("Message_Create: out of memory");
+        return NULL;
+    }
+    m = (MESSAGE_HANDLE)(void*)block;
+    __atomic_store_n(&m->refcount, 1, __ATOMIC_RELAXED);
+    m->embedded = GW_MSG_EMBEDS_PROPERTIES;
+    if (shared_content != NULL)
+    {
+        m->content = shared_content;
+    }
+    else
+    {
+        m->content = util_constbuffer_embed(block + head, content, content_size, &message_owner, m);
+        m->embedded |= GW_MSG_EMBEDS_CONTENT;
+    }
+    m->properties = util_constmap_embed(block + head + content_bytes, filter, keys, values, count, &message_owner, m);
+    return m;
 }
 
 MESSAGE_HANDLE Message_Create(const MESSAGE_CONFIG* cfg)
 {
-    CONSTBUFFER_HANDLE content;
-    CONSTMAP_HANDLE props;
-    MESSAGE_HANDLE m;
+    const char* const* keys;
+    const char* const* values;
+    size_t count;
+
     if (cfg == NULL || cfg->sourceProperties == NULL || (cfg->size > 0 && cfg->source == NULL) || cfg->size > INT32_MAX)
     {
         return NULL;
     }
-    content = CONSTBUFFER_Create(cfg->source, cfg->size);
-    if (content == NULL)
+    if (Map_GetInternals(cfg->sourceProperties, &keys, &values, &count) != MAP_OK)
     {
         return NULL;
     }
-    props = properties_from_map(cfg->sourceProperties);
-    if (props == NULL)
-    {
-        CONSTBUFFER_Destroy(content);
-        return NULL;
-    }
-    m = message_new(content, props);
-    if (m == NULL)
-    {
-        ConstMap_Destroy(props);
-        CONSTBUFFER_Destroy(content);
-    }
-    return m;
+    /* the properties are copied: the caller keeps ownership of its map */
+    return message_build(cfg->source, cfg->size, NULL, util_map_filter(cfg->sourceProperties), keys, values, count);
 }
 
 MESSAGE_HANDLE Message_CreateFromBuffer(const MESSAGE_BUFFER_CONFIG* cfg)
 {
+    const char* const* keys;
+    const char* const* values;
+    size_t count;
     CONSTBUFFER_HANDLE content;
-    CONSTMAP_HANDLE props;
     MESSAGE_HANDLE m;
+
     if (cfg == NULL || cfg->sourceContent == NULL || cfg->sourceProperties == NULL)
     {
         return NULL;
     }
-    props = properties_from_map(cfg->sourceProperties);
-    if (props == NULL)
+    if (Map_GetInternals(cfg->sourceProperties, &keys, &values, &count) != MAP_OK)
     {
         return NULL;
     }
     content = CONSTBUFFER_Clone(cfg->sourceContent);
     if (content == NULL)
     {
-        ConstMap_Destroy(props);
         return NULL;
     }
-    m = message_new(content, props);
+    m = message_build(NULL, 0, content, util_map_filter(cfg->sourceProperties), keys, values, count);
     if (m == NULL)
     {
-        ConstMap_Destroy(props);
         CONSTBUFFER_Destroy(content);
     }
     return m;
@@ -168,8 +196,6 @@ MESSAGE_HANDLE Message_CreateFromByteArray(const unsigned char* source, int32_t 
     int32_t total, count, i, pos, content_size;
     const char* small[2 * 16];
     const char** pairs = small; /* keys at [0, count), values at [count, 2*count) */
-    CONSTMAP_HANDLE props = NULL;
-    CONSTBUFFER_HANDLE content;
     MESSAGE_HANDLE m;
     int failed;
 
@@ -223,26 +249,10 @@ MESSAGE_HANDLE Message_CreateFromByteArray(const unsigned char* source, int32_t 
     {
         goto malformed;
     }
-    props = util_constmap_from_pairs(NULL, pairs, pairs + count, (size_t)count);
+    m = message_build(source + pos, (size_t)content_size, NULL, NULL, pairs, pairs + count, (size_t)count);
     if (pairs != small)
     {
         free((void*)pairs);
-    }
-    if (props == NULL)
-    {
-        return NULL;
-    }
-    content = CONSTBUFFER_Create(content_size > 0 ? source + pos : NULL, (size_t)content_size);
-    if (content == NULL)
-    {
-        ConstMap_Destroy(props);
-        return NULL;
-    }
-    m = message_new(content, props);
-    if (m == NULL)
-    {
-        CONSTBUFFER_Destroy(content);
-        ConstMap_Destroy(props);
     }
     return m;
 
@@ -350,8 +360,14 @@ void Message_Destroy(MESSAGE_HANDLE message)
     }
     if (__atomic_sub_fetch(&message->refcount, 1, __ATOMIC_ACQ_REL) == 0)
     {
-        CONSTBUFFER_Destroy(message->content);
-        ConstMap_Destroy(message->properties);
-        free(message);
+        if (!(message->embedded & GW_MSG_EMBEDS_CONTENT))
+        {
+            CONSTBUFFER_Destroy(message->content);
+        }
+        if (!(message->embedded & GW_MSG_EMBEDS_PROPERTIES))
+        {
+            ConstMap_Destroy(message->properties);
+        }
+        gw_block_free(message);
     }
 }

@@ -1,18 +1,22 @@
 /* util_constbuffer.c - CONSTBUFFER_HANDLE: immutable bytes with an atomic reference count.
  *
  * A copied buffer lives in the same allocation as its handle (one malloc per buffer);
- * CONSTBUFFER_CreateWithMoveMemory keeps the caller's block and frees it with the handle. */
+ * CONSTBUFFER_CreateWithMoveMemory keeps the caller's block and frees it with the handle.
+ * A buffer embedded in a message (util_embed.h) counts its references on the message. */
 #include <stdlib.h>
 #include <string.h>
 #include "azure_c_shared_utility/constbuffer.h"
 #include "azure_c_shared_utility/xlogging.h"
 #include "util_refcount.h"
+#include "util_embed.h"
 
 struct CONSTBUFFER_HANDLE_DATA_TAG
 {
     CONSTBUFFER alias;     /* what CONSTBUFFER_GetContent returns */
-    util_refcount_t count;
+    util_refcount_t count; /* unused when embedded */
     unsigned char* owned;  /* a moved-in block to free, or NULL */
+    const UTIL_OWNER_OPS* ops; /* non-NULL when embedded in owner's block */
+    void* owner;
 };
 
 /* The bytes of a copied buffer follow the handle, aligned like the handle itself. */
@@ -33,6 +37,31 @@ static CONSTBUFFER_HANDLE constbuffer_allocate(size_t size)
     result->alias.buffer = (size > 0) ? (const unsigned char*)(result + 1) : NULL;
     result->alias.size = size;
     result->owned = NULL;
+    result->ops = NULL;
+    result->owner = NULL;
+    util_refcount_init(&result->count);
+    return result;
+}
+
+size_t util_constbuffer_embedded_size(size_t size)
+{
+    size_t header = util_embed_round(sizeof(struct CONSTBUFFER_HANDLE_DATA_TAG));
+    return size > (size_t)-1 - header ? 0 : util_embed_round(header + size);
+}
+
+CONSTBUFFER_HANDLE util_constbuffer_embed(void* mem, const unsigned char* source, size_t size, const UTIL_OWNER_OPS* ops, void* owner)
+{
+    CONSTBUFFER_HANDLE result = mem;
+    unsigned char* bytes = (unsigned char*)mem + util_embed_round(sizeof(*result));
+    if (size > 0)
+    {
+        memcpy(bytes, source, size);
+    }
+    result->alias.buffer = size > 0 ? bytes : NULL;
+    result->alias.size = size;
+    result->owned = NULL;
+    result->ops = ops;
+    result->owner = owner;
     util_refcount_init(&result->count);
     return result;
 }
@@ -82,6 +111,8 @@ CONSTBUFFER_HANDLE CONSTBUFFER_CreateWithMoveMemory(unsigned char* source, size_
     result->alias.buffer = (size > 0) ? source : NULL;
     result->alias.size = size;
     result->owned = source;
+    result->ops = NULL;
+    result->owner = NULL;
     util_refcount_init(&result->count);
     return result;
 }
@@ -93,7 +124,14 @@ CONSTBUFFER_HANDLE CONSTBUFFER_Clone(CONSTBUFFER_HANDLE constbufferHandle)
         LogError("CONSTBUFFER_Clone: invalid argument (constbufferHandle=NULL)");
         return NULL;
     }
-    util_refcount_inc(&constbufferHandle->count);
+    if (constbufferHandle->ops != NULL)
+    {
+        constbufferHandle->ops->retain(constbufferHandle->owner);
+    }
+    else
+    {
+        util_refcount_inc(&constbufferHandle->count);
+    }
     return constbufferHandle;
 }
 
@@ -109,7 +147,11 @@ const CONSTBUFFER* CONSTBUFFER_GetContent(CONSTBUFFER_HANDLE constbufferHandle)
 
 void CONSTBUFFER_Destroy(CONSTBUFFER_HANDLE constbufferHandle)
 {
-    if (constbufferHandle != NULL && util_refcount_dec(&constbufferHandle->count))
+    if (constbufferHandle != NULL && constbufferHandle->ops != NULL)
+    {
+        constbufferHandle->ops->release(constbufferHandle->owner);
+    }
+    else if (constbufferHandle != NULL && util_refcount_dec(&constbufferHandle->count))
     {
         free(constbufferHandle->owned);
         free(constbufferHandle);

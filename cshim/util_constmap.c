@@ -5,7 +5,8 @@
  * string (keys and values back to back, NUL-terminated), so creating the properties
  * of a message costs one malloc and destroying them one free, whatever the number of
  * properties. Pointers returned by the getters point into that block and live while
- * the caller holds a reference.
+ * the caller holds a reference. A map embedded in a message (util_embed.h) lives in the
+ * message's block and counts its references on the message.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "util_refcount.h"
 #include "util_map_private.h"
 #include "util_constmap_private.h"
+#include "util_embed.h"
 
 DEFINE_ENUM_STRINGS(CONSTMAP_RESULT, CONSTMAP_RESULT_VALUES)
 
@@ -24,35 +26,36 @@ struct CONSTMAP_HANDLE_DATA_TAG
     size_t size;
     const char** keys;
     const char** values;
+    const UTIL_OWNER_OPS* ops; /* non-NULL when embedded in owner's block */
+    void* owner;
     /* keys[size], values[size], then the strings */
 };
 
-CONSTMAP_HANDLE util_constmap_from_pairs(MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t size)
+/* Bytes of a map of these pairs: the handle, both pointer arrays and the strings. */
+static size_t constmap_bytes(const char* const* keys, const char* const* values, size_t size)
 {
-    size_t i, bytes = 0, header, arrays;
-    CONSTMAP_HANDLE result;
-    char* text;
-
+    size_t i, bytes = 0, header = sizeof(struct CONSTMAP_HANDLE_DATA_TAG);
     for (i = 0; i < size; i++)
     {
         bytes += strlen(keys[i]) + 1 + strlen(values[i]) + 1;
     }
-    header = sizeof(*result);
-    arrays = 2 * size * sizeof(const char*);
     if (size > (SIZE_MAX - header - bytes) / (2 * sizeof(const char*) + 1))
     {
-        LogError("ConstMap_Create: map too large");
-        return NULL;
+        return 0;
     }
-    result = malloc(header + arrays + bytes);
-    if (result == NULL)
-    {
-        LogError("ConstMap_Create: out of memory");
-        return NULL;
-    }
+    return header + 2 * size * sizeof(const char*) + bytes;
+}
+
+static CONSTMAP_HANDLE constmap_fill(void* mem, MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t size)
+{
+    CONSTMAP_HANDLE result = mem;
+    size_t i;
+    char* text;
     util_refcount_init(&result->count);
     result->filter = filter;
     result->size = size;
+    result->ops = NULL;
+    result->owner = NULL;
     result->keys = (const char**)(void*)(result + 1);
     result->values = result->keys + size;
     text = (char*)(result->values + size);
@@ -66,6 +69,38 @@ CONSTMAP_HANDLE util_constmap_from_pairs(MAP_FILTER_CALLBACK filter, const char*
         result->values[i] = text;
         text += vl;
     }
+    return result;
+}
+
+CONSTMAP_HANDLE util_constmap_from_pairs(MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t size)
+{
+    size_t bytes = constmap_bytes(keys, values, size);
+    void* mem;
+    if (bytes == 0)
+    {
+        LogError("ConstMap_Create: map too large");
+        return NULL;
+    }
+    mem = malloc(bytes);
+    if (mem == NULL)
+    {
+        LogError("ConstMap_Create: out of memory");
+        return NULL;
+    }
+    return constmap_fill(mem, filter, keys, values, size);
+}
+
+size_t util_constmap_embedded_size(const char* const* keys, const char* const* values, size_t size)
+{
+    size_t bytes = constmap_bytes(keys, values, size);
+    return bytes == 0 ? 0 : util_embed_round(bytes);
+}
+
+CONSTMAP_HANDLE util_constmap_embed(void* mem, MAP_FILTER_CALLBACK filter, const char* const* keys, const char* const* values, size_t size, const UTIL_OWNER_OPS* ops, void* owner)
+{
+    CONSTMAP_HANDLE result = constmap_fill(mem, filter, keys, values, size);
+    result->ops = ops;
+    result->owner = owner;
     return result;
 }
 
@@ -89,7 +124,11 @@ CONSTMAP_HANDLE ConstMap_Create(MAP_HANDLE sourceMap)
 
 void ConstMap_Destroy(CONSTMAP_HANDLE handle)
 {
-    if (handle != NULL && util_refcount_dec(&handle->count))
+    if (handle != NULL && handle->ops != NULL)
+    {
+        handle->ops->release(handle->owner);
+    }
+    else if (handle != NULL && util_refcount_dec(&handle->count))
     {
         free(handle);
     }
@@ -102,7 +141,14 @@ CONSTMAP_HANDLE ConstMap_Clone(CONSTMAP_HANDLE handle)
         LogError("ConstMap_Clone: invalid argument (handle=NULL)");
         return NULL;
     }
-    util_refcount_inc(&handle->count);
+    if (handle->ops != NULL)
+    {
+        handle->ops->retain(handle->owner);
+    }
+    else
+    {
+        util_refcount_inc(&handle->count);
+    }
     return handle;
 }
 

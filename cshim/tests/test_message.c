@@ -114,6 +114,37 @@ static void test_buffer_and_null_args(void)
     Message_Destroy(NULL);
 }
 
+/* Content and properties live in the message's block; handles taken from a message
+ * keep it alive after the publisher's Message_Destroy (ASan checks the frees). */
+static void test_embedded_handles_outlive_message(void)
+{
+    MESSAGE_HANDLE m = make_hello();
+    CONSTMAP_HANDLE props = Message_GetProperties(m);
+    CONSTBUFFER_HANDLE content = Message_GetContentHandle(m);
+    CONSTMAP_HANDLE props2 = ConstMap_Clone(props);
+    CONSTBUFFER_HANDLE content2 = CONSTBUFFER_Clone(content);
+    MAP_HANDLE writable;
+    CHECK_INT(5, m->refcount); /* each handle counts on the message */
+    CHECK_INT(GW_MSG_EMBEDS_CONTENT | GW_MSG_EMBEDS_PROPERTIES, m->embedded);
+    Message_Destroy(m);
+    CHECK(strcmp(ConstMap_GetValue(props, "source"), "sensor1") == 0);
+    CONSTBUFFER_Destroy(content);
+    ConstMap_Destroy(props);
+    CHECK(memcmp(CONSTBUFFER_GetContent(content2)->buffer, "hello", 5) == 0);
+    writable = ConstMap_CloneWriteable(props2); /* an independent copy */
+    ConstMap_Destroy(props2);
+    CHECK(strcmp(Map_GetValueFromKey(writable, "type"), "temp") == 0);
+    Map_Destroy(writable);
+    CONSTBUFFER_Destroy(content2); /* the last reference frees the block */
+
+    m = Message_CreateFromByteArray(vector44, 44);
+    CHECK(m != NULL);
+    props = Message_GetProperties(m);
+    Message_Destroy(m);
+    CHECK(strcmp(ConstMap_GetValue(props, "type"), "temp") == 0);
+    ConstMap_Destroy(props);
+}
+
 static MESSAGE_HANDLE shared;
 
 static void* clone_destroy(void* arg)
@@ -181,6 +212,7 @@ int main(void)
     TEST_RUN(test_create_and_serialize);
     TEST_RUN(test_from_byte_array);
     TEST_RUN(test_buffer_and_null_args);
+    TEST_RUN(test_embedded_handles_outlive_message);
     TEST_RUN(test_refcount_threads);
     TEST_RUN(test_queue);
     TEST_RUN(test_broker_args);

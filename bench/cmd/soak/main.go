@@ -6,6 +6,7 @@
 //
 //	go run ./bench/cmd/soak -duration 10m           # after `make build`
 //	go run ./bench/cmd/soak -duration 20s -rate 500 # what CI runs
+//	go run ./bench/cmd/soak -duration 2h -kill-oop-every 5m # with kill -9 of the module host
 //
 // It execs the real build/gateway (it never loads libgateway.so itself), samples
 // VmRSS from /proc and the sink's report every -sample, and exits 1 when a stream
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -43,14 +45,15 @@ func main() {
 	rate := flag.Int("rate", 2000, "messages per second per path")
 	sample := flag.Duration("sample", 5*time.Second, "sampling interval")
 	build := flag.String("build", "build", "build directory (make build)")
+	killEvery := flag.Duration("kill-oop-every", 0, "SIGKILL the out-of-process module host this often (0: never); must exceed 10s so the restart count resets")
 	flag.Parse()
-	if err := run(*build, *duration, *rate, *sample, os.Stdout); err != nil {
+	if err := run(*build, *duration, *rate, *sample, *killEvery, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "soak:", err)
 		os.Exit(1)
 	}
 }
 
-func run(build string, duration time.Duration, rate int, sample time.Duration, out io.Writer) error {
+func run(build string, duration time.Duration, rate int, sample, killEvery time.Duration, out io.Writer) error {
 	build, _ = filepath.Abs(build)
 	root, _ := filepath.Abs(".")
 	work, err := os.MkdirTemp("", "soak-")
@@ -114,7 +117,8 @@ func run(build string, duration time.Duration, rate int, sample time.Duration, o
 		return err
 	}
 
-	cmd := exec.Command(filepath.Join(build, "gateway"), "run", "--log-level", "warn", cfgPath)
+	// info level: the out-of-process restarts are logged at info.
+	cmd := exec.Command(filepath.Join(build, "gateway"), "run", "--log-level", "info", cfgPath)
 	cmd.Dir = work
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -133,15 +137,30 @@ func run(build string, duration time.Duration, rate int, sample time.Duration, o
 	go func() { done <- cmd.Wait() }()
 
 	fmt.Fprintf(out, "soak: %d paths (%s) at %d msg/s each for %v\n", len(paths), strings.Join(paths, ", "), rate, duration)
-	fmt.Fprintf(out, "%8s %10s %10s %8s\n", "t", "received", "rss_kb", "lost")
+	fmt.Fprintf(out, "%8s %10s %10s %8s %6s\n", "t", "received", "rss_kb", "lost", "kills")
 	start := time.Now()
 	var rss []int
 	tick := time.NewTicker(sample)
 	defer tick.Stop()
 	deadline := time.After(duration)
+	var killTick <-chan time.Time
+	if killEvery > 0 {
+		kt := time.NewTicker(killEvery)
+		defer kt.Stop()
+		killTick = kt.C
+	}
+	kills := 0
 loop:
 	for {
 		select {
+		case <-killTick:
+			if pid := childNamed(cmd.Process.Pid, "gateway-module-host"); pid > 0 {
+				if syscall.Kill(pid, syscall.SIGKILL) == nil {
+					kills++
+				}
+			} else {
+				fmt.Fprintln(out, "soak: no gateway-module-host child to kill at", time.Since(start).Round(time.Second))
+			}
 		case err := <-done:
 			tail, _ := os.ReadFile(logFile.Name())
 			return fmt.Errorf("gateway exited early (%v):\n%s", err, tail)
@@ -151,7 +170,7 @@ loop:
 			r, _ := readReport(report)
 			kb := vmRSS(cmd.Process.Pid)
 			rss = append(rss, kb)
-			fmt.Fprintf(out, "%8s %10d %10d %8d\n", time.Since(start).Round(time.Second), r.Received, kb, lost(r))
+			fmt.Fprintf(out, "%8s %10d %10d %8d %6d\n", time.Since(start).Round(time.Second), r.Received, kb, lost(r), kills)
 		}
 	}
 	_, _ = io.WriteString(stdin, "\n")
@@ -169,7 +188,7 @@ loop:
 	if err != nil {
 		return fmt.Errorf("final sink report: %w", err)
 	}
-	restarts := strings.Count(mustRead(logFile.Name()), "restart")
+	restarts := strings.Count(mustRead(logFile.Name()), "outprocess: restarting the module host")
 	fmt.Fprintln(out, "stream     received   lost   dups  reorders  bad_content")
 	bad := false
 	for _, p := range paths {
@@ -181,8 +200,13 @@ loop:
 	}
 	if len(rss) >= 2 {
 		warm := rss[len(rss)/2]
-		fmt.Fprintf(out, "rss_kb: after warm-up %d, at the end %d (%+.1f%%); out-of-process restarts logged: %d\n",
-			warm, rss[len(rss)-1], 100*float64(rss[len(rss)-1]-warm)/float64(warm), restarts)
+		fmt.Fprintf(out, "rss_kb: after warm-up %d, at the end %d (%+.1f%%)\n",
+			warm, rss[len(rss)-1], 100*float64(rss[len(rss)-1]-warm)/float64(warm))
+	}
+	fmt.Fprintf(out, "module host kills: %d; restarts logged: %d\n", kills, restarts)
+	if restarts < kills {
+		bad = true
+		fmt.Fprintln(out, "soak: fewer restarts than kills")
 	}
 	if bad {
 		return fmt.Errorf("a stream lost, reordered or corrupted messages (or received none)")
@@ -219,6 +243,21 @@ func vmRSS(pid int) int {
 			if len(f) >= 2 {
 				n, _ := strconv.Atoi(f[1])
 				return n
+			}
+		}
+	}
+	return 0
+}
+
+// childNamed returns the pid of a child of parent whose command line contains name, or 0.
+func childNamed(parent int, name string) int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", parent))
+	for _, t := range tasks {
+		data, _ := os.ReadFile(t)
+		for _, f := range strings.Fields(string(data)) {
+			pid, _ := strconv.Atoi(f)
+			if cl, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); strings.Contains(string(cl), name) {
+				return pid
 			}
 		}
 	}
