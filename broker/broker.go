@@ -20,7 +20,6 @@ var (
 	ErrUnknownLink   = errors.New("broker: no such link")
 	ErrStarSink      = errors.New(`broker: "*" cannot be a sink`)
 	ErrUnknownSource = errors.New("broker: publisher is not a module of this broker")
-	ErrSinkGone      = errors.New("broker: sink removed while publishing")
 	ErrStuck         = errors.New("broker: module did not return from Receive in time")
 )
 
@@ -50,7 +49,7 @@ type Stats struct {
 	Published  uint64 // messages the module published
 	Dropped    uint64 // messages dropped by the overflow policy
 	Overflowed uint64 // pushes past the bound from inside a Receive (not lost)
-	Failed     uint64 // publishes that failed (sink removed, broker closed)
+	Failed     uint64 // publishes refused (the broker closed or the module was removed)
 	QueueDepth int
 }
 
@@ -393,19 +392,21 @@ func (e *Endpoint) Publish(msg cshim.Message, inReceive bool) error {
 		return nil
 	}
 	msg.Retain(int32(len(sinks)))
-	var err error
+	refused := 0
 	for _, s := range sinks {
-		if perr := s.q.push(msg, !inReceive); perr != nil {
+		if s.q.push(msg, !inReceive) != nil {
+			// The sink was removed after this publish read the routes: it does not get
+			// the message, exactly as if the publish had come just after the removal.
 			msg.Release()
-			e.failed.Add(1)
-			err = fmt.Errorf("%w: %q (publisher %q)", ErrSinkGone, s.name, e.name)
+			refused++
 		}
 	}
-	if err != nil && e.removed.Load() {
-		// The broker closed (or this module was removed) while we were publishing.
-		return fmt.Errorf("%w: module %q: %w", ErrClosed, e.name, err)
+	if refused > 0 && e.removed.Load() {
+		// The broker closed (or this module was removed) during the publish.
+		e.failed.Add(1)
+		return fmt.Errorf("%w: module %q (%d of %d sinks refused the message)", ErrClosed, e.name, refused, len(sinks))
 	}
-	return err
+	return nil
 }
 
 // PublishFromHandle publishes as the endpoint bound to a native module handle.
