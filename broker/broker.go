@@ -41,6 +41,9 @@ type Options struct {
 	Overflow Overflow
 	// BatchMax bounds how many messages one Receive call gets (256 when 0).
 	BatchMax int
+	// SpinMax bounds how long the idle worker polls its queue before it parks
+	// (DefaultSpinMax when 0; negative: never poll). See queue.go.
+	SpinMax time.Duration
 }
 
 // Stats are an endpoint's counters.
@@ -148,7 +151,7 @@ func (b *Broker) AddModule(name string, sink Sink, opt Options) (*Endpoint, erro
 	if e.batchMax <= 0 {
 		e.batchMax = 256
 	}
-	e.q.init(opt.Capacity, opt.Overflow)
+	e.q.init(opt.Capacity, opt.Overflow, opt.SpinMax)
 	empty := []*Endpoint{}
 	e.sinks.Store(&empty)
 	b.modules[name] = e

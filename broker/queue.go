@@ -76,25 +76,26 @@ type queue struct {
 	pending atomic.Int64
 	_       [56]byte
 
-	// spinBudget is how long the worker polls an empty queue before it sleeps; only
-	// the worker goroutine reads or writes it (see adaptSpin).
-	spinBudget time.Duration
+	// spinBudget is how long the worker polls an empty queue before it sleeps, at
+	// most spinMax; only the worker goroutine touches them (see adaptSpin).
+	spinBudget, spinMax time.Duration
 }
 
 // An idle worker polls its queue for up to spinBudget before it sleeps: a message
 // that arrives within it is delivered without a futex wake-up on either side, which
 // is what keeps the publish -> Receive latency low at steady rates (a wake-up costs
 // 10-50 µs on a VM). The budget adapts to the traffic: a worker woken soon after it
-// fell asleep doubles it (up to spinMax), one that slept long halves it down to
-// nothing, so a sink fed every few µs to tens of µs never sleeps, and a sink fed 1,000
-// times a second or less costs no spinning CPU at all.
+// fell asleep doubles it (up to the maximum), one that slept long halves it down to
+// nothing, so with the default maximum a sink fed every few µs to tens of µs never
+// sleeps, and a sink fed 1,000 times a second or less costs no spinning CPU at all.
+// A module's "queue": {"spin_us": N} sets its maximum (latency against idle CPU).
 const (
-	spinMax     = 100 * time.Microsecond
-	spinInitial = 20 * time.Microsecond
-	spinFloor   = 2 * time.Microsecond
+	DefaultSpinMax = 100 * time.Microsecond
+	spinInitial    = 20 * time.Microsecond
+	spinFloor      = 2 * time.Microsecond
 )
 
-func (q *queue) init(capacity int, policy Overflow) {
+func (q *queue) init(capacity int, policy Overflow, spinMax time.Duration) {
 	if capacity <= 0 {
 		capacity = DefaultCapacity
 	}
@@ -107,7 +108,14 @@ func (q *queue) init(capacity int, policy Overflow) {
 	q.policy = policy
 	q.notEmpty.L = &q.mu
 	q.notFull.L = &q.mu
-	q.spinBudget = spinInitial
+	switch {
+	case spinMax == 0:
+		spinMax = DefaultSpinMax
+	case spinMax < 0:
+		spinMax = 0
+	}
+	q.spinMax = spinMax
+	q.spinBudget = min(spinInitial, spinMax)
 }
 
 func (q *queue) grow() {
@@ -222,9 +230,10 @@ func (q *queue) spin(budget time.Duration) bool {
 // message after its spin (or no spin) found none.
 func (q *queue) adaptSpin(waited time.Duration) {
 	switch {
-	case waited <= spinMax:
-		q.spinBudget = min(spinMax, max(2*q.spinBudget, 2*spinFloor))
-	case waited > 4*spinMax:
+	case q.spinMax == 0:
+	case waited <= q.spinMax:
+		q.spinBudget = min(q.spinMax, max(2*q.spinBudget, 2*spinFloor))
+	case waited > 4*q.spinMax:
 		if q.spinBudget /= 2; q.spinBudget < spinFloor {
 			q.spinBudget = 0
 		}

@@ -43,6 +43,7 @@ func TestConfigErrors(t *testing.T) {
 		{"Module_Create fails", config([]map[string]any{hello, nativeModule("m", "fail_create", nil)}, nil), []string{`module "m"`, "Module_Create failed"}},
 		{"java class.path missing", `{"modules":[{"name":"j","loader":{"name":"java","entrypoint":{"class.name":"X","class.path":"/nonexistent/x.jar"}}}],"links":[]}`, []string{`module "j"`, "class.path", "/nonexistent/x.jar"}},
 		{"bad queue policy", config([]map[string]any{{"name": "m", "loader": map[string]any{"name": "native", "entrypoint": map[string]any{"module.path": module("echo")}}, "queue": map[string]any{"overflow": "explode"}}}, nil), []string{"modules[0].queue.overflow"}},
+		{"bad queue spin", config([]map[string]any{{"name": "m", "loader": map[string]any{"name": "native", "entrypoint": map[string]any{"module.path": module("echo")}}, "queue": map[string]any{"spin_us": -5}}}, nil), []string{"modules[0].queue.spin_us: must be an integer from 0 to 10000"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -43,6 +43,10 @@ type Module struct {
 type Queue struct {
 	Capacity int    // 0: default
 	Overflow string // "", "block", "drop-newest", "drop-oldest"
+	// SpinUs is the longest time, in µs, the module's idle worker polls its queue
+	// before it parks ("spin_us"): 0 when not set (the broker's default), -1 for
+	// "spin_us": 0 (never poll).
+	SpinUs int
 }
 
 // Link is one "links" entry.
@@ -249,6 +253,16 @@ func parse(data []byte, partial bool) (*Config, error) {
 							add(p+".queue.capacity", "must be an integer from 1 to 16777216")
 						} else {
 							m.Queue.Capacity = int(cp.Num)
+						}
+					}
+					if sp := q.Get("spin_us"); sp.Exists() {
+						switch {
+						case sp.Type != gjson.Number || sp.Num < 0 || sp.Num != float64(int(sp.Num)) || sp.Num > 10000:
+							add(p+".queue.spin_us", "must be an integer from 0 to 10000 (microseconds)")
+						case sp.Num == 0:
+							m.Queue.SpinUs = -1
+						default:
+							m.Queue.SpinUs = int(sp.Num)
 						}
 					}
 					if ov := q.Get("overflow"); ov.Exists() {

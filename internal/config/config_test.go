@@ -104,3 +104,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestQueueSettings(t *testing.T) {
+	mod := func(queue string) string {
+		return `{"modules": [{"name": "m", "loader": {"name": "native", "entrypoint": {"module.path": "x.so"}}, "queue": ` + queue + `}], "links": []}`
+	}
+	c, err := config.Parse([]byte(mod(`{"capacity": 10, "overflow": "drop-oldest", "spin_us": 500}`)))
+	require.NoError(t, err)
+	require.Equal(t, config.Queue{Capacity: 10, Overflow: "drop-oldest", SpinUs: 500}, c.Modules[0].Queue)
+
+	c, err = config.Parse([]byte(mod(`{"spin_us": 0}`)))
+	require.NoError(t, err)
+	require.Equal(t, -1, c.Modules[0].Queue.SpinUs, `"spin_us": 0 turns polling off`)
+
+	c, err = config.Parse([]byte(mod(`{}`)))
+	require.NoError(t, err)
+	require.Zero(t, c.Modules[0].Queue.SpinUs, "unset: the broker's default")
+
+	for _, bad := range []string{`{"spin_us": -1}`, `{"spin_us": 1.5}`, `{"spin_us": "100"}`, `{"spin_us": 10001}`} {
+		_, err := config.Parse([]byte(mod(bad)))
+		require.ErrorContains(t, err, "modules[0].queue.spin_us: must be an integer from 0 to 10000", bad)
+	}
+}

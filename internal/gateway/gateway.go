@@ -342,7 +342,8 @@ func (g *Gateway) addModuleLocked(m config.Module) (*Module, error) {
 		return nil, fmt.Errorf("module %q: queue.overflow: %w", m.Name, err)
 	}
 	s := &slot{}
-	ep, err := g.broker.AddModule(m.Name, s, broker.Options{Capacity: m.Queue.Capacity, Overflow: overflow})
+	ep, err := g.broker.AddModule(m.Name, s, broker.Options{Capacity: m.Queue.Capacity, Overflow: overflow,
+		SpinMax: time.Duration(m.Queue.SpinUs) * time.Microsecond})
 	if err != nil {
 		_ = lib.Close()
 		return nil, fmt.Errorf("module %q: %w", m.Name, err)
