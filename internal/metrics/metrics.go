@@ -1,13 +1,13 @@
-// Package metrics serves the gateway's Prometheus metrics, /healthz and /readyz over
-// HTTP. It is off unless an address is given (--metrics-addr, or the top-level
-// "metrics": {"address": "host:port"} key of the configuration, which the SDK
-// ignores).
+// Package metrics serves the gateway's Prometheus metrics (text format 0.0.4, written
+// by expo.go), /healthz and /readyz over HTTP. It is off unless an address is given
+// (--metrics-addr, or the top-level "metrics": {"address": "host:port"} key of the
+// configuration, which the SDK ignores).
 //
 // Per-module counters are read from the broker's endpoints when scraped, so modules
 // added, removed or re-created by a reload appear and disappear with them (a
 // re-created module's counters start again from zero). The Receive duration
-// histogram is fed by the broker's batch observer: one clock read per delivered
-// batch.
+// histogram is fed by the broker's batch observer: one clock read and a few atomic
+// adds per delivered batch. Process and Go runtime metrics are read when scraped.
 package metrics
 
 import (
@@ -17,14 +17,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tidwall/gjson"
 
 	"github.com/edgev1/gateway/broker"
@@ -102,14 +98,16 @@ type Options struct {
 
 // Server is the metrics HTTP listener.
 type Server struct {
-	log  *slog.Logger
-	ln   net.Listener
-	http *http.Server
-	done chan struct{}
+	log     *slog.Logger
+	ln      net.Listener
+	http    *http.Server
+	done    chan struct{}
+	version string
+	start   float64 // process start time, seconds since the epoch (0: unknown)
 
-	gw      atomic.Pointer[gateway.Gateway]
-	reloads *prometheus.CounterVec
-	col     *collector
+	gw                    atomic.Pointer[gateway.Gateway]
+	reloadsOK, reloadsErr atomic.Uint64
+	col                   collector
 }
 
 // Listen binds addr and starts serving /metrics, /healthz and /readyz. Readiness
@@ -125,28 +123,10 @@ func Listen(addr string, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %w", err)
 	}
-	s := &Server{log: opts.Log, ln: ln, done: make(chan struct{})}
-	s.col = newCollector(s)
-	s.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: MetricReloads,
-		Help: "Configuration reloads (SIGHUP or gateway reload), by result: ok or error.",
-	}, []string{"result"})
-	s.reloads.WithLabelValues("ok")
-	s.reloads.WithLabelValues("error")
-	build := prometheus.NewGauge(prometheus.GaugeOpts{
-		Name:        MetricBuildInfo,
-		Help:        "Always 1; the version label is the gateway's version.",
-		ConstLabels: prometheus.Labels{"version": opts.Version},
-	})
-	build.Set(1)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		s.col, s.reloads, build,
-	)
+	s := &Server{log: opts.Log, ln: ln, done: make(chan struct{}), version: opts.Version}
+	s.start, _ = startTime()
 	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorLog: slogPrinter{opts.Log}}))
+	mux.HandleFunc("/metrics", s.metrics)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -177,9 +157,9 @@ func (s *Server) SetGateway(g *gateway.Gateway) {
 // ObserveReload counts a reload.
 func (s *Server) ObserveReload(err error) {
 	if err != nil {
-		s.reloads.WithLabelValues("error").Inc()
+		s.reloadsErr.Add(1)
 	} else {
-		s.reloads.WithLabelValues("ok").Inc()
+		s.reloadsOK.Add(1)
 	}
 }
 
@@ -220,116 +200,162 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-// collector reads the gateway's state at scrape time.
-type collector struct {
-	s *Server
-
-	received, published, dropped, overflowed, failed *prometheus.Desc
-	depth, info, started, restarts, connected        *prometheus.Desc
-	modules, links, ready                            *prometheus.Desc
-
-	hist *prometheus.HistogramVec
-	// obs caches the histogram child of each endpoint (the observer runs once per
-	// batch on every worker; this keeps it to one map load).
-	obs sync.Map // *broker.Endpoint -> prometheus.Observer
+// metrics serves /metrics.
+func (s *Server) metrics(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", contentType)
+	if err := writeText(w, s.gather()); err != nil {
+		s.log.Debug("metrics: writing a scrape", "err", err) // the scraper went away
+	}
 }
 
-func newCollector(s *Server) *collector {
-	mod := []string{"module"}
-	d := func(name, help string, labels []string) *prometheus.Desc {
-		return prometheus.NewDesc(name, help, labels, nil)
+// gather reads every metric.
+func (s *Server) gather() []*family {
+	var sc scrape
+	s.col.collect(&sc, s.gw.Load())
+	r := sc.family(MetricReloads, "counter", "Configuration reloads (SIGHUP or gateway reload), by result: ok or error.")
+	r.add(float64(s.reloadsOK.Load()), "result", "ok")
+	r.add(float64(s.reloadsErr.Load()), "result", "error")
+	sc.family(MetricBuildInfo, "gauge", "Always 1; the version label is the gateway's version.").add(1, "version", s.version)
+	collectProcess(&sc, s.start)
+	return sc.fams
+}
+
+// receiveBoundsNs are the upper bounds of the Receive duration buckets in
+// nanoseconds: 1 µs × 4^k for k = 0..11 (1 µs .. 4.2 s).
+var receiveBoundsNs = [...]int64{1e3, 4e3, 16e3, 64e3, 256e3, 1024e3, 4096e3, 16384e3, 65536e3, 262144e3, 1048576e3, 4194304e3}
+
+// histogram holds one endpoint's Receive durations. Observing is lock-free.
+type histogram struct {
+	counts [len(receiveBoundsNs) + 1]atomic.Uint64 // per bucket, not cumulative; the last: above every bound
+	sumNs  atomic.Uint64
+	missed bool // the endpoint was gone at the last scrape (scrapes only, under collector.mu)
+}
+
+func (h *histogram) observe(d time.Duration) {
+	ns := max(int64(d), 0)
+	i := 0
+	for i < len(receiveBoundsNs) && ns > receiveBoundsNs[i] {
+		i++
 	}
-	return &collector{
-		s:          s,
-		received:   d(MetricReceived, "Messages delivered to the module (Receive returned).", mod),
-		published:  d(MetricPublished, "Messages the module published.", mod),
-		dropped:    d(MetricDropped, "Messages for the module dropped by its queue's overflow policy (drop-newest, drop-oldest).", mod),
-		overflowed: d(MetricOverflowed, "Messages queued past the module's queue bound because they were published from inside a Receive (not lost).", mod),
-		failed:     d(MetricPublishFailed, "Publishes by the module that failed (sink removed, gateway closing).", mod),
-		depth:      d(MetricQueueDepth, "Messages waiting in the module's input queue.", mod),
-		info:       d(MetricModuleInfo, "Always 1; labels name the module's loader.", []string{"module", "loader"}),
-		started:    d(MetricModuleStarted, "1 once the module has been started.", mod),
-		restarts:   d(MetricRestarts, "Restarts or reconnections of an out-of-process module's remote side.", mod),
-		connected:  d(MetricConnected, "1 while an out-of-process module is connected to its remote side.", mod),
-		modules:    d(MetricModules, "Modules in the gateway.", nil),
-		links:      d(MetricLinks, "Links in the gateway.", nil),
-		ready:      d(MetricReady, "1 when the gateway is started and every module has been started (as /readyz).", nil),
-		hist: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    MetricReceiveTime,
-			Help:    "Time the module took in one Receive call, which delivers a batch of up to 256 queued messages (native modules: Module_Receive once per message).",
-			Buckets: prometheus.ExponentialBuckets(1e-6, 4, 12), // 1 us .. 4.2 s
-		}, mod),
+	h.counts[i].Add(1)
+	h.sumNs.Add(uint64(ns))
+}
+
+// receiveBounds returns the bucket bounds in seconds.
+func receiveBounds() []float64 {
+	b := make([]float64, len(receiveBoundsNs))
+	for i, ns := range receiveBoundsNs {
+		b[i] = float64(ns) / 1e9
 	}
+	return b
+}
+
+// addTo adds the histogram's series to f (bounds: receiveBounds()).
+func (h *histogram) addTo(f *family, bounds []float64, kv ...string) {
+	var counts [len(receiveBoundsNs) + 1]uint64
+	for i := range counts {
+		counts[i] = h.counts[i].Load()
+	}
+	f.addHistogram(bounds, counts[:], float64(h.sumNs.Load())/1e9, kv...)
+}
+
+// collector reads the gateway's state at scrape time and keeps the Receive duration
+// histograms.
+type collector struct {
+	// obs holds the histogram of each endpoint observed (the observer runs once per
+	// batch on every worker; this keeps it to one map load and a few atomic adds).
+	obs sync.Map   // *broker.Endpoint -> *histogram
+	mu  sync.Mutex // serializes receiveTimes
 }
 
 // observe is the broker's batch observer.
 func (c *collector) observe(e *broker.Endpoint, _ int, d time.Duration) {
-	o, ok := c.obs.Load(e)
+	h, ok := c.obs.Load(e)
 	if !ok {
-		o, _ = c.obs.LoadOrStore(e, c.hist.WithLabelValues(e.Name()))
+		h, _ = c.obs.LoadOrStore(e, new(histogram))
 	}
-	o.(prometheus.Observer).Observe(d.Seconds())
+	h.(*histogram).observe(d)
 }
 
-func (c *collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.received, c.published, c.dropped, c.overflowed, c.failed,
-		c.depth, c.info, c.started, c.restarts, c.connected, c.modules, c.links, c.ready} {
-		ch <- d
-	}
-	c.hist.Describe(ch)
-}
-
-func (c *collector) Collect(ch chan<- prometheus.Metric) {
-	g := c.s.gw.Load()
+// collect adds the gateway_* families except those the Server adds (reloads, build info).
+func (c *collector) collect(sc *scrape, g *gateway.Gateway) {
+	ready := sc.family(MetricReady, "gauge", "1 when the gateway is started and every module has been started (as /readyz).")
 	if g == nil {
-		ch <- prometheus.MustNewConstMetric(c.ready, prometheus.GaugeValue, 0)
+		ready.add(0)
 		return
 	}
+	received := sc.family(MetricReceived, "counter", "Messages delivered to the module (Receive returned).")
+	published := sc.family(MetricPublished, "counter", "Messages the module published.")
+	dropped := sc.family(MetricDropped, "counter", "Messages for the module dropped by its queue's overflow policy (drop-newest, drop-oldest).")
+	overflowed := sc.family(MetricOverflowed, "counter", "Messages queued past the module's queue bound because they were published from inside a Receive (not lost).")
+	failed := sc.family(MetricPublishFailed, "counter", "Publishes by the module that failed (sink removed, gateway closing).")
+	depth := sc.family(MetricQueueDepth, "gauge", "Messages waiting in the module's input queue.")
+	info := sc.family(MetricModuleInfo, "gauge", "Always 1; labels name the module's loader.")
+	started := sc.family(MetricModuleStarted, "gauge", "1 once the module has been started.")
+	restarts := sc.family(MetricRestarts, "counter", "Restarts or reconnections of an out-of-process module's remote side.")
+	connected := sc.family(MetricConnected, "gauge", "1 while an out-of-process module is connected to its remote side.")
+
 	mods := g.Modules()
 	eps := g.Broker().Endpoints()
 	byName := map[string]*gateway.Module{}
 	for _, m := range mods {
 		byName[m.Name] = m
 	}
-	live := map[*broker.Endpoint]bool{}
-	names := map[string]bool{}
 	for _, e := range eps {
-		live[e] = true
 		n := e.Name()
-		names[n] = true
 		st := e.Stats()
-		ch <- prometheus.MustNewConstMetric(c.received, prometheus.CounterValue, float64(st.Received), n)
-		ch <- prometheus.MustNewConstMetric(c.published, prometheus.CounterValue, float64(st.Published), n)
-		ch <- prometheus.MustNewConstMetric(c.dropped, prometheus.CounterValue, float64(st.Dropped), n)
-		ch <- prometheus.MustNewConstMetric(c.overflowed, prometheus.CounterValue, float64(st.Overflowed), n)
-		ch <- prometheus.MustNewConstMetric(c.failed, prometheus.CounterValue, float64(st.Failed), n)
-		ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(st.QueueDepth), n)
+		received.add(float64(st.Received), "module", n)
+		published.add(float64(st.Published), "module", n)
+		dropped.add(float64(st.Dropped), "module", n)
+		overflowed.add(float64(st.Overflowed), "module", n)
+		failed.add(float64(st.Failed), "module", n)
+		depth.add(float64(st.QueueDepth), "module", n)
 		m := byName[n]
 		if m == nil {
 			continue // being added or removed right now
 		}
-		ch <- prometheus.MustNewConstMetric(c.info, prometheus.GaugeValue, 1, n, m.Loader)
-		ch <- prometheus.MustNewConstMetric(c.started, prometheus.GaugeValue, b2f(m.Started()), n)
+		info.add(1, "loader", m.Loader, "module", n)
+		started.add(b2f(m.Started()), "module", n)
 		if sv, ok := m.Instance.(loader.Supervised); ok {
-			ch <- prometheus.MustNewConstMetric(c.restarts, prometheus.CounterValue, float64(sv.Restarts()), n)
-			ch <- prometheus.MustNewConstMetric(c.connected, prometheus.GaugeValue, b2f(sv.Connected()), n)
+			restarts.add(float64(sv.Restarts()), "module", n)
+			connected.add(b2f(sv.Connected()), "module", n)
 		}
 	}
-	// Forget the histograms of endpoints that are gone.
-	c.obs.Range(func(k, _ any) bool {
-		if e := k.(*broker.Endpoint); !live[e] {
-			c.obs.Delete(e)
-			if !names[e.Name()] {
-				c.hist.DeleteLabelValues(e.Name())
+	c.receiveTimes(sc, eps)
+	sc.family(MetricModules, "gauge", "Modules in the gateway.").add(float64(len(mods)))
+	sc.family(MetricLinks, "gauge", "Links in the gateway.").add(float64(len(g.Links())))
+	ok, _ := g.Ready()
+	ready.add(b2f(ok))
+}
+
+// receiveTimes adds the histograms of the endpoints eps (those observed so far) and
+// forgets those of endpoints that are gone, so that a removed module's histogram
+// disappears and a re-created one (a new endpoint) starts from zero.
+func (c *collector) receiveTimes(sc *scrape, eps []*broker.Endpoint) {
+	f := sc.family(MetricReceiveTime, "histogram", "Time the module took in one Receive call, which delivers a batch of up to 256 queued messages (native modules: Module_Receive once per message).")
+	bounds := receiveBounds()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	live := make(map[*broker.Endpoint]bool, len(eps))
+	for _, e := range eps {
+		live[e] = true
+		if v, ok := c.obs.Load(e); ok {
+			h := v.(*histogram)
+			h.missed = false
+			h.addTo(f, bounds, "module", e.Name())
+		}
+	}
+	// An endpoint added after eps was read may already have been observed: forget
+	// a histogram at the second scrape that does not find its endpoint.
+	c.obs.Range(func(k, v any) bool {
+		if h := v.(*histogram); !live[k.(*broker.Endpoint)] {
+			if h.missed {
+				c.obs.Delete(k)
 			}
+			h.missed = true
 		}
 		return true
 	})
-	c.hist.Collect(ch)
-	ch <- prometheus.MustNewConstMetric(c.modules, prometheus.GaugeValue, float64(len(mods)))
-	ch <- prometheus.MustNewConstMetric(c.links, prometheus.GaugeValue, float64(len(g.Links())))
-	ready, _ := g.Ready()
-	ch <- prometheus.MustNewConstMetric(c.ready, prometheus.GaugeValue, b2f(ready))
 }
 
 func b2f(b bool) float64 {
@@ -337,11 +363,4 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
-}
-
-// slogPrinter adapts promhttp's error log to slog.
-type slogPrinter struct{ log *slog.Logger }
-
-func (p slogPrinter) Println(v ...any) {
-	p.log.Error("metrics: " + strings.TrimSpace(fmt.Sprintln(v...)))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -249,4 +250,116 @@ func TestListenErrors(t *testing.T) {
 	defer s.Close()
 	_, err = metrics.Listen(s.Addr().String(), metrics.Options{})
 	require.ErrorContains(t, err, "address already in use")
+}
+
+var sampleRe = regexp.MustCompile(`^([a-zA-Z_:][a-zA-Z0-9_:]*)` +
+	`(?:\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (\S+)$`)
+
+// checkExposition checks the structure of a text exposition: every family has one
+// HELP and one TYPE line before its samples, the samples of a family are together,
+// families come in name order, and every sample line parses.
+func checkExposition(t *testing.T, text string) {
+	t.Helper()
+	require.True(t, strings.HasSuffix(text, "\n"), "the last line ends with a newline")
+	seen := map[string]bool{}
+	var fam, typ, prev string
+	for i, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		if rest, ok := strings.CutPrefix(line, "# HELP "); ok {
+			fam, _, _ = strings.Cut(rest, " ")
+			require.False(t, seen[fam], "line %d: family %s again", i+1, fam)
+			require.Greater(t, fam, prev, "line %d: families out of order", i+1)
+			seen[fam], prev, typ = true, fam, ""
+			continue
+		}
+		if rest, ok := strings.CutPrefix(line, "# TYPE "); ok {
+			name, tp, _ := strings.Cut(rest, " ")
+			require.Equal(t, fam, name, "line %d: TYPE right after HELP", i+1)
+			require.Empty(t, typ, "line %d: a second TYPE", i+1)
+			require.Contains(t, []string{"counter", "gauge", "histogram"}, tp, "line %d", i+1)
+			typ = tp
+			continue
+		}
+		m := sampleRe.FindStringSubmatch(line)
+		require.NotNil(t, m, "line %d does not parse: %q", i+1, line)
+		require.NotEmpty(t, typ, "line %d: sample before its HELP and TYPE", i+1)
+		if typ == "histogram" {
+			base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(m[1], "_bucket"), "_sum"), "_count")
+			require.Equal(t, fam, base, "line %d: sample of another family", i+1)
+		} else {
+			require.Equal(t, fam, m[1], "line %d: sample of another family", i+1)
+		}
+		_, err := strconv.ParseFloat(m[2], 64)
+		require.NoError(t, err, "line %d", i+1)
+	}
+}
+
+// The exposition as a scraper reads it, before and after the gateway is set.
+func TestScrapeFormat(t *testing.T) {
+	s, err := metrics.Listen("127.0.0.1:0", metrics.Options{Version: `v"1\2`})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	resp, err := http.Get("http://" + s.Addr().String() + "/metrics")
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, "text/plain; version=0.0.4; charset=utf-8", resp.Header.Get("Content-Type"))
+	text := string(body)
+	checkExposition(t, text)
+
+	for series, v := range map[string]float64{
+		`gateway_reloads_total{result="ok"}`:    0,
+		`gateway_reloads_total{result="error"}`: 0,
+		`gateway_build_info{version="v\"1\\2"}`: 1,
+		`gateway_ready`:                         0,
+	} {
+		got, ok := value(text, series)
+		require.True(t, ok, "%s missing in:\n%s", series, text)
+		require.Equal(t, v, got, series)
+	}
+	require.Contains(t, text, "# TYPE gateway_reloads_total counter\n")
+	require.NotContains(t, text, "gateway_modules", "no gateway yet")
+	for _, name := range []string{"process_resident_memory_bytes", "process_virtual_memory_bytes", "process_open_fds",
+		"process_max_fds", "go_goroutines", "go_threads", "go_memstats_heap_alloc_bytes", "go_memstats_sys_bytes"} {
+		v, ok := value(text, name)
+		require.True(t, ok, "%s missing in:\n%s", name, text)
+		require.Positive(t, v, name)
+	}
+	for _, name := range []string{"process_cpu_seconds_total", "go_gc_cycles_total"} {
+		_, ok := value(text, name)
+		require.True(t, ok, "%s missing in:\n%s", name, text)
+		require.Contains(t, text, "# TYPE "+name+" counter\n")
+	}
+	start, ok := value(text, "process_start_time_seconds")
+	require.True(t, ok)
+	now := float64(time.Now().Unix())
+	require.LessOrEqual(t, start, now+1)
+	require.Greater(t, start, now-24*3600)
+
+	// With a gateway (not started): every module's series, at zero.
+	g, err := gateway.FromConfig(parse(t, `{"loaders":[{"type":"fake","name":"fake"}],"modules":[
+		{"name":"a","loader":{"name":"fake","entrypoint":{}}},
+		{"name":"b","loader":{"name":"fake","entrypoint":{"remote":true}}}],
+		"links":[{"source":"a","sink":"b"}]}`), gateway.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = g.Destroy() })
+	s.SetGateway(g)
+	_, text = get(t, "http://"+s.Addr().String()+"/metrics")
+	checkExposition(t, text)
+	for series, v := range map[string]float64{
+		`gateway_module_messages_received_total{module="a"}`: 0,
+		`gateway_module_messages_received_total{module="b"}`: 0,
+		`gateway_module_started{module="a"}`:                 0,
+		`gateway_module_info{loader="fake",module="b"}`:      1,
+		`gateway_outprocess_connected{module="b"}`:           1,
+		`gateway_modules`:                       2,
+		`gateway_links`:                         1,
+		`gateway_ready`:                         0,
+		`gateway_reloads_total{result="error"}`: 0,
+	} {
+		got, ok := value(text, series)
+		require.True(t, ok, "%s missing in:\n%s", series, text)
+		require.Equal(t, v, got, series)
+	}
 }
