@@ -175,6 +175,7 @@ type Module struct {
 	Name   string         `json:"name"`
 	Loader map[string]any `json:"loader"`
 	Args   any            `json:"args"`
+	Queue  map[string]any `json:"queue,omitempty"` // the gateway's per-module queue settings
 }
 
 // Link is one entry of the links array.

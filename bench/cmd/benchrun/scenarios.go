@@ -73,7 +73,8 @@ type FloodSpec struct {
 	Count   uint64
 	Rate    float64 // msg/s offered; 0 = unpaced flood
 	Stream  string
-	Timeout time.Duration // whole run (0: derived from Count)
+	Timeout time.Duration  // whole run (0: derived from Count)
+	Queue   map[string]any // the sinks' "queue" settings (nil: defaults)
 }
 
 // FloodRun is what a flood run measured.
@@ -135,8 +136,9 @@ func (e *Env) RunFlood(name string, spec FloodSpec) (FloodRun, error) {
 	sinkReports := make([]string, spec.Sinks)
 	for i := range spec.Sinks {
 		sinkReports[i] = filepath.Join(dir, fmt.Sprintf("sink%d.json", i))
-		cfg.Modules = append(cfg.Modules, e.Native(fmt.Sprintf("sink%d", i), "sink",
-			map[string]any{"report": sinkReports[i], "expect": spec.Count}))
+		sink := e.Native(fmt.Sprintf("sink%d", i), "sink", map[string]any{"report": sinkReports[i], "expect": spec.Count})
+		sink.Queue = spec.Queue
+		cfg.Modules = append(cfg.Modules, sink)
 		cfg.Links = append(cfg.Links, Link{Source: "publisher", Sink: fmt.Sprintf("sink%d", i)})
 	}
 	pubReport := filepath.Join(dir, "publisher.json")
@@ -327,17 +329,27 @@ func runNative4Sinks(e *Env) ([]Result, error) {
 }
 
 // latency_50k: paced at 50,000 msg/s; p50/p99 from the sink's histogram
-// (publisher's ts_ns just before Message_Create -> sink's Receive).
+// (publisher's ts_ns just before Message_Create -> sink's Receive). Two rows: the
+// default configuration, and latency_50k_spin1ms with the sink's
+// "queue": {"spin_us": 1000} (its worker polls through the publisher's pauses
+// instead of parking; docs/configuration.md).
 func runLatency50k(e *Env) ([]Result, error) {
 	const rate = 50_000
 	count := Pick[uint64](e, rate*1, rate*10)
-	fr, err := e.RunFlood("latency_50k", FloodSpec{Sinks: 1, Count: count, Rate: rate})
-	if err != nil {
-		return nil, err
+	var out []Result
+	for _, v := range []struct {
+		row   string
+		queue map[string]any
+	}{{"latency_50k", nil}, {"latency_50k_spin1ms", map[string]any{"spin_us": 1000}}} {
+		fr, err := e.RunFlood(v.row, FloodSpec{Sinks: 1, Count: count, Rate: rate, Queue: v.queue})
+		if err != nil {
+			return nil, err
+		}
+		r := FloodResult(v.row, fr)
+		r.RSSkB = nil
+		out = append(out, r)
 	}
-	r := FloodResult("latency_50k", fr)
-	r.RSSkB = nil
-	return []Result{r}, nil
+	return out, nil
 }
 
 // startup: exec of the gateway -> the sink's report (written when its first and
