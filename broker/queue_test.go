@@ -1,8 +1,11 @@
 package broker
 
 import (
+	"runtime"
 	"testing"
 	"time"
+
+	"github.com/edgev1/gateway/cshim"
 
 	"github.com/stretchr/testify/require"
 )
@@ -54,4 +57,62 @@ func TestSpin(t *testing.T) {
 	require.False(t, q.spin(time.Microsecond))
 	q.pending.Store(1)
 	require.True(t, q.spin(time.Hour))
+}
+
+// waitUntilParked polls (without sleeping) until the worker waits the given way
+// (any way when kind is notWaiting).
+func waitUntilParked(t *testing.T, q *queue, kind waitKind) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		q.mu.Lock()
+		w := q.workerWaiting
+		q.mu.Unlock()
+		if w == kind || (kind == notWaiting && w != notWaiting) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("worker never parked (kind %d, now %d)", kind, w)
+		}
+		runtime.Gosched()
+	}
+}
+
+// A worker in sustained fast traffic parks on the futex; a push and a close each
+// wake it. A worker in slow traffic parks as a goroutine.
+func TestWorkerParking(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		budget     time.Duration
+		lastWait   time.Duration
+		wantParked waitKind
+	}{
+		{"fast traffic: futex", DefaultSpinMax, 30 * time.Microsecond, onFutex},
+		{"slow traffic: cond", 0, time.Millisecond, onCond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var q queue
+			q.init(0, Block, 0)
+			q.spinBudget, q.lastWait = tc.budget, tc.lastWait
+			got := make(chan []cshim.Message)
+			go func() {
+				for {
+					b, ok := q.popBatch(nil, 16)
+					if !ok {
+						close(got)
+						return
+					}
+					got <- b
+				}
+			}()
+			waitUntilParked(t, &q, tc.wantParked)
+			require.NoError(t, q.push(cshim.Message(7), true))
+			require.Equal(t, []cshim.Message{7}, <-got)
+
+			waitUntilParked(t, &q, notWaiting) // parked again, whichever way it chose
+			q.close()
+			_, open := <-got
+			require.False(t, open, "close wakes the parked worker")
+		})
+	}
 }
