@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -17,6 +15,7 @@ import (
 	"github.com/edgev1/gateway/broker"
 	"github.com/edgev1/gateway/cshim"
 	"github.com/edgev1/gateway/internal/sp"
+	"github.com/edgev1/gateway/internal/wiretest"
 	"github.com/edgev1/gateway/loader"
 	"github.com/edgev1/gateway/loader/outprocess"
 )
@@ -58,50 +57,6 @@ func (e *goEcho) Destroy() {}
 
 const echoArgs = `{"outprocess.loader":{"name":"gotest"},"outprocess.loaders":[{"type":"gotest","name":"gotest"}],"module.args":{"x":1}}`
 
-// ---- golden bytes ------------------------------------------------------------------------------------------
-
-const (
-	goldenReplyOK   = "a16c01020000000900"
-	goldenReplyConn = "a16c01020000000901"
-	goldenReplyErr  = "a16c01020000000902"
-	goldenDetach    = "a16c010200000009ff"
-	goldenAnnounce  = "a16c010500000008"
-	goldenStart     = "a16c010300000008"
-	goldenDestroy   = "a16c010400000008"
-	goldenMessage   = "a160" + "0000002c" + "00000002" + "736f7572636500" + "73656e736f723100" + "7479706500" + "74656d7000" + "00000005" + "68656c6c6f"
-	// The SDK proxy sample's CREATE: its args are a JSON string, which this host cannot run.
-	goldenCreateProxySample = "a16c010100000059" + "0110" + "00000020" +
-		"6970633a2f2f2f746d702f70726f78795f73616d706c652e6d65737361676500" +
-		"00000027" +
-		"225448495320495320544845204f4f50204d4f44554c4520434f4e46494755524154494f4e2200"
-)
-
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func shortDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "mht")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-func testLog() *slog.Logger {
-	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
-
 // ---- a fake gateway -------------------------------------------------------------------------------------------
 
 type fakeGW struct {
@@ -115,9 +70,9 @@ type fakeGW struct {
 // startHost runs a Host in this process and dials its control channel like a gateway.
 func startHost(t *testing.T, o Options) *fakeGW {
 	t.Helper()
-	dir := shortDir(t)
+	dir := wiretest.ShortDir(t)
 	o.ControlID = dir + "/control"
-	h, err := New(nil, testLog(), o)
+	h, err := New(nil, wiretest.Log(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +134,7 @@ func (g *fakeGW) expect(what, want string) {
 		g.t.Fatalf("%s: %v", what, err)
 	}
 	if hex.EncodeToString(b) != want {
-		g.t.Fatalf("%s:\n got % x\nwant % x", what, b, unhex(g.t, want))
+		g.t.Fatalf("%s:\n got % x\nwant % x", what, b, wiretest.Unhex(g.t, want))
 	}
 }
 
@@ -202,7 +157,7 @@ func (g *fakeGW) dialMsg(uri string) {
 // echo sends n copies of the golden message and checks they come back unchanged and in order.
 func (g *fakeGW) echo(n int) {
 	g.t.Helper()
-	frame := unhex(g.t, goldenMessage)
+	frame := wiretest.Unhex(g.t, wiretest.Message)
 	go func() {
 		for i := 0; i < n; i++ {
 			if g.msg.Send(frame) != nil {
@@ -212,7 +167,7 @@ func (g *fakeGW) echo(n int) {
 	}()
 	for i := 0; i < n; i++ {
 		b, err := g.msg.Recv()
-		if err != nil || hex.EncodeToString(b) != goldenMessage {
+		if err != nil || hex.EncodeToString(b) != wiretest.Message {
 			g.t.Fatalf("echo %d: % x, %v", i, b, err)
 		}
 	}
@@ -257,21 +212,21 @@ func TestHostSDKGateway(t *testing.T) {
 	g := startHost(t, Options{})
 	msg := "ipc://" + g.dir + "/message"
 	g.create(msg, echoArgs)
-	g.expect("REPLY", goldenReplyOK)
-	g.expect("ANNOUNCE", goldenAnnounce)
+	g.expect("REPLY", wiretest.ReplyOK)
+	g.expect("ANNOUNCE", wiretest.Announce)
 	g.dialMsg(msg)
-	g.send(g.ctl, unhex(t, goldenStart))
+	g.send(g.ctl, wiretest.Unhex(t, wiretest.Start))
 	g.echo(1000)
 	// Malformed frames on both channels are skipped.
-	for _, junk := range []string{"", "00", "a16c01", "a16c0109000000080000", goldenReplyOK, "a16c010100000008"} {
-		g.send(g.ctl, unhex(t, junk))
+	for _, junk := range []string{"", "00", "a16c01", "a16c0109000000080000", wiretest.ReplyOK, "a16c010100000008"} {
+		g.send(g.ctl, wiretest.Unhex(t, junk))
 	}
-	for _, junk := range []string{"", "a160", goldenMessage[:40], goldenMessage + "00"} {
-		g.send(g.msg, unhex(t, junk))
+	for _, junk := range []string{"", "a160", wiretest.Message[:40], wiretest.Message + "00"} {
+		g.send(g.msg, wiretest.Unhex(t, junk))
 	}
 	g.echo(10)
 	g.quiet(300 * time.Millisecond)
-	g.send(g.ctl, unhex(t, goldenDestroy))
+	g.send(g.ctl, wiretest.Unhex(t, wiretest.Destroy))
 	g.waitExit(0)
 }
 
@@ -283,14 +238,14 @@ func TestHostRejectsCreate(t *testing.T) {
 		frame []byte
 		want  string
 	}{
-		{"SDK proxy sample args (a JSON string)", unhex(t, goldenCreateProxySample), goldenReplyErr},
-		{"args not JSON", nil, goldenReplyErr},
-		{"no outprocess.loader", nil, goldenReplyErr},
-		{"unknown loader", nil, goldenReplyErr},
-		{"module create fails", nil, goldenReplyErr},
-		{"network transport", nil, goldenReplyConn},
-		{"path traversal", nil, goldenReplyConn},
-		{"outside --message-dir", nil, goldenReplyConn},
+		{"SDK proxy sample args (a JSON string)", wiretest.Unhex(t, wiretest.CreateProxySample), wiretest.ReplyErr},
+		{"args not JSON", nil, wiretest.ReplyErr},
+		{"no outprocess.loader", nil, wiretest.ReplyErr},
+		{"unknown loader", nil, wiretest.ReplyErr},
+		{"module create fails", nil, wiretest.ReplyErr},
+		{"network transport", nil, wiretest.ReplyConn},
+		{"path traversal", nil, wiretest.ReplyConn},
+		{"outside --message-dir", nil, wiretest.ReplyConn},
 	}
 	frames := map[string]abi.ControlMessage{
 		"args not JSON":         {URI: msg, Args: "{"},
@@ -323,12 +278,12 @@ func TestHostExtension(t *testing.T) {
 	g := startHost(t, Options{})
 	msg := "ipc://" + g.dir + "/message"
 	g.create(msg, echoArgs)
-	g.expect("REPLY", goldenReplyOK)
-	g.expect("ANNOUNCE", goldenAnnounce)
+	g.expect("REPLY", wiretest.ReplyOK)
+	g.expect("ANNOUNCE", wiretest.Announce)
 	g.send(g.ctl, outprocess.HeartbeatFrame()) // PING
 	g.expect("COUNTS", hex.EncodeToString(outprocess.EncodeCounts(outprocess.Counts{})))
 	g.dialMsg(msg)
-	g.send(g.ctl, unhex(t, goldenStart))
+	g.send(g.ctl, wiretest.Unhex(t, wiretest.Start))
 	const n = 600
 	g.echo(n)
 	// The host acknowledges processed frames only once the gateway has acknowledged their output.
@@ -341,7 +296,7 @@ func TestHostExtension(t *testing.T) {
 	if w.Done != n || w.Sent != n {
 		t.Fatalf("FIN %+v", w)
 	}
-	g.send(g.ctl, unhex(t, goldenDestroy))
+	g.send(g.ctl, wiretest.Unhex(t, wiretest.Destroy))
 	g.waitExit(0)
 }
 
@@ -352,14 +307,14 @@ func TestHostLeaves(t *testing.T) {
 			g := startHost(t, Options{})
 			msg := "ipc://" + g.dir + "/message"
 			g.create(msg, echoArgs)
-			g.expect("REPLY", goldenReplyOK)
-			g.expect("ANNOUNCE", goldenAnnounce)
+			g.expect("REPLY", wiretest.ReplyOK)
+			g.expect("ANNOUNCE", wiretest.Announce)
 			if ext {
 				g.send(g.ctl, outprocess.HeartbeatFrame())
 				g.nextCounts("COUNTS", func(outprocess.WireCounts) bool { return true })
 			}
 			g.dialMsg(msg)
-			g.send(g.ctl, unhex(t, goldenStart))
+			g.send(g.ctl, wiretest.Unhex(t, wiretest.Start))
 			g.echo(50)
 			g.stop <- "test"
 			for {
@@ -367,7 +322,7 @@ func TestHostLeaves(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if hex.EncodeToString(b) == goldenDetach {
+				if hex.EncodeToString(b) == wiretest.Detach {
 					break
 				}
 			}
@@ -385,7 +340,7 @@ func TestHostLeaves(t *testing.T) {
 
 func TestHostBadControlID(t *testing.T) {
 	for _, id := range []string{"", strings.Repeat("x", 129), "a/../b", "/tmp/" + strings.Repeat("y", 110)} {
-		if _, err := New(nil, testLog(), Options{ControlID: id}); err == nil {
+		if _, err := New(nil, wiretest.Log(), Options{ControlID: id}); err == nil {
 			t.Errorf("control.id %q accepted", id)
 		}
 	}

@@ -7,9 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -19,49 +16,9 @@ import (
 	"github.com/edgev1/gateway/broker"
 	"github.com/edgev1/gateway/cshim"
 	"github.com/edgev1/gateway/internal/sp"
+	"github.com/edgev1/gateway/internal/wiretest"
 	"github.com/edgev1/gateway/loader"
 )
-
-// Byte sequences captured from the SDK (SPEC section 4 and 3).
-const (
-	goldenStart   = "a16c010300000008"
-	goldenDestroy = "a16c010400000008"
-	goldenReplyOK = "a16c01020000000900"
-	// CREATE of the SDK's proxy sample: message.id /tmp/proxy_sample.message, args "THIS IS THE OOP MODULE
-	// CONFIGURATION" (a JSON string, quotes included).
-	goldenCreateProxySample = "a16c010100000059" + "0110" + "00000020" +
-		"6970633a2f2f2f746d702f70726f78795f73616d706c652e6d65737361676500" + // ipc:///tmp/proxy_sample.message\0
-		"00000027" +
-		"225448495320495320544845204f4f50204d4f44554c4520434f4e46494755524154494f4e2200"
-	// Message "hello", properties source=sensor1, type=temp.
-	goldenMessage = "a160" + "0000002c" + "00000002" + "736f7572636500" + "73656e736f723100" + "7479706500" + "74656d7000" + "00000005" + "68656c6c6f"
-)
-
-func unhex(t testing.TB, s string) []byte {
-	t.Helper()
-	b, err := hex.DecodeString(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func shortDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "oopt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-func testLog(t testing.TB) *slog.Logger {
-	if testing.Verbose() {
-		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
-}
 
 // fakeRemote is an SDK-like remote: it binds the control channel and, on request, the message channel, and
 // answers only what the test tells it to.
@@ -113,7 +70,7 @@ func (r *fakeRemote) expect(what, want string) []byte {
 		r.t.Fatalf("%s: %v", what, err)
 	}
 	if hex.EncodeToString(b) != want {
-		r.t.Fatalf("%s:\n got % x\nwant % x", what, b, unhex(r.t, want))
+		r.t.Fatalf("%s:\n got % x\nwant % x", what, b, wiretest.Unhex(r.t, want))
 	}
 	return b
 }
@@ -197,7 +154,7 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	t.Helper()
-	r := &rig{b: broker.New(testLog(t)), out: newCollector(), slot: &slot{}}
+	r := &rig{b: broker.New(wiretest.Log()), out: newCollector(), slot: &slot{}}
 	var err error
 	if r.ep, err = r.b.AddModule("oop", r.slot, broker.Options{}); err != nil {
 		t.Fatal(err)
@@ -222,7 +179,7 @@ func (r *rig) create(t *testing.T, entrypoint string, args *string) <-chan creat
 	}
 	ch := make(chan createResult, 1)
 	go func() {
-		inst, err := lib.Create(loader.CreateContext{Module: "oop", Args: args, Endpoint: r.ep, Log: testLog(t)})
+		inst, err := lib.Create(loader.CreateContext{Module: "oop", Args: args, Endpoint: r.ep, Log: wiretest.Log()})
 		if inst != nil {
 			r.slot.mu.Lock()
 			r.slot.inst = inst
@@ -255,33 +212,33 @@ func waitCreate(t *testing.T, ch <-chan createResult) loader.Instance {
 // TestWireGoldenSDKRemote checks the exact control bytes against the SDK's, and that a remote that never
 // announces the extension never receives a HEARTBEAT.
 func TestWireGoldenSDKRemote(t *testing.T) {
-	dir := shortDir(t)
+	dir := wiretest.ShortDir(t)
 	ctl := dir + "/control"
 	remote := newFakeRemote(t, "ipc://"+ctl)
 	rig := newRig(t)
 	args := `"THIS IS THE OOP MODULE CONFIGURATION"`
 	ep := fmt.Sprintf(`{"activation.type":"none","control.id":%q,"message.id":"/tmp/proxy_sample.message","timeout":200,"heartbeat.ms":50}`, ctl)
 	ch := rig.create(t, ep, &args)
-	remote.expect("CREATE", goldenCreateProxySample)
+	remote.expect("CREATE", wiretest.CreateProxySample)
 	// No REPLY: CREATE again after "timeout".
 	start := time.Now()
-	remote.expect("CREATE resent", goldenCreateProxySample)
+	remote.expect("CREATE resent", wiretest.CreateProxySample)
 	if d := time.Since(start); d < 150*time.Millisecond {
 		t.Errorf("CREATE resent after %v, want about the 200 ms timeout", d)
 	}
-	remote.send(remote.ctl, unhex(t, goldenReplyOK))
+	remote.send(remote.ctl, wiretest.Unhex(t, wiretest.ReplyOK))
 	inst := waitCreate(t, ch)
 	inst.Start()
-	remote.expect("START", goldenStart)
-	remote.quiet(400 * time.Millisecond)             // well past the heartbeat interval and the announce deadline
-	remote.send(remote.ctl, unhex(t, goldenReplyOK)) // a REPLY to the resent CREATE: a new session, START again
-	remote.expect("START after re-create", goldenStart)
+	remote.expect("START", wiretest.Start)
+	remote.quiet(400 * time.Millisecond)                         // well past the heartbeat interval and the announce deadline
+	remote.send(remote.ctl, wiretest.Unhex(t, wiretest.ReplyOK)) // a REPLY to the resent CREATE: a new session, START again
+	remote.expect("START after re-create", wiretest.Start)
 	destroy(t, inst)
-	remote.expect("DESTROY", goldenDestroy)
+	remote.expect("DESTROY", wiretest.Destroy)
 }
 
 func TestWireDataSDKRemote(t *testing.T) {
-	dir := shortDir(t)
+	dir := wiretest.ShortDir(t)
 	ctl, msg := dir+"/control", dir+"/message"
 	remote := newFakeRemote(t, "ipc://"+ctl)
 	rig := newRig(t)
@@ -291,7 +248,7 @@ func TestWireDataSDKRemote(t *testing.T) {
 		t.Fatal("absent args are not sent as null")
 	}
 	remote.bindMsg("ipc://" + msg)
-	remote.send(remote.ctl, unhex(t, goldenReplyOK))
+	remote.send(remote.ctl, wiretest.Unhex(t, wiretest.ReplyOK))
 	inst := waitCreate(t, ch)
 
 	// Gateway to remote: one plain message byte array per message.
@@ -305,19 +262,19 @@ func TestWireDataSDKRemote(t *testing.T) {
 	}()
 	for i := 0; i < 2; i++ {
 		got, err := remote.msg.Recv()
-		if err != nil || hex.EncodeToString(got) != goldenMessage {
+		if err != nil || hex.EncodeToString(got) != wiretest.Message {
 			t.Fatalf("data frame %d: % x, %v", i, got, err)
 		}
 	}
 
 	// Remote to gateway: published with the proxy as source; malformed frames on either channel are skipped.
-	for _, junk := range [][]byte{{}, []byte("junk"), unhex(t, goldenMessage)[:30], unhex(t, goldenMessage+"00")} {
+	for _, junk := range [][]byte{{}, []byte("junk"), wiretest.Unhex(t, wiretest.Message)[:30], wiretest.Unhex(t, wiretest.Message+"00")} {
 		remote.send(remote.msg, junk)
 	}
-	for _, junk := range [][]byte{{1}, unhex(t, goldenReplyOK)[:8], []byte("\xa1\x6c\x01\x09\x00\x00\x00\x08"), unhex(t, goldenStart)} {
+	for _, junk := range [][]byte{{1}, wiretest.Unhex(t, wiretest.ReplyOK)[:8], []byte("\xa1\x6c\x01\x09\x00\x00\x00\x08"), wiretest.Unhex(t, wiretest.Start)} {
 		remote.send(remote.ctl, junk)
 	}
-	remote.send(remote.msg, unhex(t, goldenMessage))
+	remote.send(remote.msg, wiretest.Unhex(t, wiretest.Message))
 	got := rig.out.wait(t, 1)
 	if string(got[0].Content) != "hello" || len(got[0].Properties) != 2 || got[0].Properties[1] != (abi.Property{Key: "type", Value: "temp"}) {
 		t.Fatalf("published %+v", got[0])
@@ -326,7 +283,7 @@ func TestWireDataSDKRemote(t *testing.T) {
 		t.Fatalf("proxy endpoint published %d", s.Published)
 	}
 	destroy(t, inst)
-	remote.expect("DESTROY", goldenDestroy)
+	remote.expect("DESTROY", wiretest.Destroy)
 }
 
 // destroy runs Destroy in the background: a remote must be receiving while the gateway closes (nanomsg drops
@@ -343,21 +300,21 @@ func destroy(t *testing.T, inst loader.Instance) {
 // TestCreateFailures: a REPLY other than 0 fails the creation; so does the deadline.
 func TestCreateFailures(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
-		dir := shortDir(t)
+		dir := wiretest.ShortDir(t)
 		remote := newFakeRemote(t, "ipc://"+dir+"/c")
 		rig := newRig(t)
 		ch := rig.create(t, fmt.Sprintf(`{"activation.type":"none","control.id":%q}`, dir+"/c"), nil)
 		if _, err := remote.ctl.Recv(); err != nil {
 			t.Fatal(err)
 		}
-		remote.send(remote.ctl, unhex(t, "a16c01020000000902"))
+		remote.send(remote.ctl, wiretest.Unhex(t, "a16c01020000000902"))
 		r := <-ch
 		if r.err == nil || !strings.Contains(r.err.Error(), "REPLY status 2 (module creation error)") {
 			t.Fatalf("err = %v", r.err)
 		}
 	})
 	t.Run("deadline", func(t *testing.T) {
-		dir := shortDir(t)
+		dir := wiretest.ShortDir(t)
 		rig := newRig(t)
 		start := time.Now()
 		r := <-rig.create(t, fmt.Sprintf(`{"activation.type":"none","control.id":%q,"create.timeout.ms":300}`, dir+"/c"), nil)
@@ -372,7 +329,7 @@ func TestCreateFailures(t *testing.T) {
 
 // TestAnnounceGetsPing: the gateway answers a remote's ANNOUNCE with a PING and only then speaks the extension.
 func TestAnnounceGetsPing(t *testing.T) {
-	dir := shortDir(t)
+	dir := wiretest.ShortDir(t)
 	ctl, msg := dir+"/control", dir+"/message"
 	remote := newFakeRemote(t, "ipc://"+ctl)
 	rig := newRig(t)
@@ -381,7 +338,7 @@ func TestAnnounceGetsPing(t *testing.T) {
 		t.Fatal(err)
 	}
 	remote.bindMsg("ipc://" + msg)
-	remote.send(remote.ctl, unhex(t, goldenReplyOK))
+	remote.send(remote.ctl, wiretest.Unhex(t, wiretest.ReplyOK))
 	remote.send(remote.ctl, HeartbeatFrame())
 	inst := waitCreate(t, ch)
 	remote.expect("PING", "a16c010500000008")
@@ -392,5 +349,5 @@ func TestAnnounceGetsPing(t *testing.T) {
 	// An extension-speaking remote is drained first: COUNTS with FIN (nothing sent, nothing received).
 	remote.expect("FIN", hex.EncodeToString(EncodeCounts(Counts{Fin: true})))
 	remote.send(remote.ctl, EncodeCounts(Counts{Fin: true}))
-	remote.expect("DESTROY", goldenDestroy)
+	remote.expect("DESTROY", wiretest.Destroy)
 }
