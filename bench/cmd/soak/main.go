@@ -80,6 +80,10 @@ func run(build string, duration time.Duration, rate int, sample, killEvery time.
 	addPath("native", mod("echo_native", "echo", nil))
 
 	if jar, ok := javaEcho(root, build, work); ok {
+		// A fixed Java heap: otherwise G1 grows it towards a quarter of the machine's
+		// memory over the run, and the RSS trend would say nothing about the gateway.
+		loaders = append(loaders, map[string]any{"type": "java", "name": "java",
+			"configuration": map[string]any{"jvm.options": map[string]any{"additional.options": []string{"-Xms48m", "-Xmx48m"}}}})
 		addPath("java", map[string]any{"name": "echo_java", "loader": map[string]any{"name": "java",
 			"entrypoint": map[string]any{"class.name": "e2emods.Echo", "class.path": jar}}})
 	} else {
