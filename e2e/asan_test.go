@@ -1,9 +1,11 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +65,12 @@ func asanModule(name, path string, args any) map[string]any {
 // the real gateway through a flood and the hello world sample: no ASan report, and
 // LeakSanitizer finds nothing left at exit - while a module that leaks on purpose is
 // reported, which shows the check is live.
+//
+// GATEWAY_ASAN_SOAK=3m keeps the flood running that long, samples the gateway's RSS
+// every 10 s and requires it flat after warm-up (the last sample within 10 % of the
+// one at a third of the run):
+//
+//	GATEWAY_ASAN_SOAK=3m GATEWAY_BUILD_DIR=$PWD/build go test -v -run TestNativeModulesUnderASan ./e2e/
 func TestNativeModulesUnderASan(t *testing.T) {
 	dir := t.TempDir()
 	libs := asanModules(t, dir, "publisher", "echo", "sink", "hello_world", "logger", "e2e/testdata/asan/leaky.c")
@@ -82,6 +90,9 @@ func TestNativeModulesUnderASan(t *testing.T) {
 		log, _ := os.ReadFile(logPath)
 		return ok && r.Received >= 100_000 && strings.Contains(string(log), "helloWorld")
 	})
+	if soak := os.Getenv("GATEWAY_ASAN_SOAK"); soak != "" {
+		asanSoak(t, p, soak, report)
+	}
 	code := p.stop(60 * time.Second)
 	if strings.Contains(p.stderr.String(), "Sanitizer") || code != 0 {
 		t.Fatalf("exit code %d; stderr:\n%s", code, p.stderr.String())
@@ -98,4 +109,53 @@ func TestNativeModulesUnderASan(t *testing.T) {
 		!strings.Contains(q.stderr.String(), "4321 byte(s)") {
 		t.Fatalf("the leaking module was not reported (exit code %d); stderr:\n%s", code, q.stderr.String())
 	}
+}
+
+// asanSoak keeps the ASan gateway p running for the duration d (a time.Duration
+// string), logging messages received and RSS every 10 s, and fails if RSS still grows
+// after the first third.
+func asanSoak(t *testing.T, p *proc, d, report string) {
+	t.Helper()
+	dur, err := time.ParseDuration(d)
+	if err != nil {
+		t.Fatalf("GATEWAY_ASAN_SOAK: %v", err)
+	}
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	end := time.After(dur)
+	start := time.Now()
+	var rss []int
+	for done := false; !done; {
+		select {
+		case <-end:
+			done = true
+		case <-tick.C:
+			kb := procRSS(p.cmd.Process.Pid)
+			r, _ := readReport(report)
+			rss = append(rss, kb)
+			t.Logf("%6s received %10d  rss %7d kB", time.Since(start).Round(time.Second), r.Received, kb)
+		}
+	}
+	if len(rss) < 3 {
+		t.Fatalf("GATEWAY_ASAN_SOAK=%s: too short for 3 samples", d)
+	}
+	warm, last := rss[len(rss)/3], rss[len(rss)-1]
+	if last > warm+warm/10 {
+		t.Fatalf("RSS grew from %d kB (after warm-up) to %d kB", warm, last)
+	}
+}
+
+// procRSS returns VmRSS of pid in kB (0 when unreadable).
+func procRSS(pid int) int {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			n, _ := strconv.Atoi(f[1])
+			return n
+		}
+	}
+	return 0
 }
