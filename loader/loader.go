@@ -16,6 +16,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/edgev1/gateway/broker"
 	"github.com/edgev1/gateway/cshim"
 )
@@ -188,4 +190,13 @@ func (l unavailableLoader) Load(module string, _ []byte) (Library, error) {
 func (l unavailableLoader) Check(module string, ep []byte) error {
 	_, err := l.Load(module, ep)
 	return err
+}
+
+// CheckConfiguration returns an error naming the loader when its "configuration"
+// (nil when absent) is not valid JSON. Kinds call it first in New.
+func CheckConfiguration(name string, configuration []byte) error {
+	if configuration != nil && !gjson.ValidBytes(configuration) {
+		return fmt.Errorf("loader %q: configuration: invalid JSON", name)
+	}
+	return nil
 }

@@ -44,11 +44,11 @@ func (Kind) Type() string { return loader.Node }
 //     into the gateway).
 func (Kind) New(name string, configuration []byte) (loader.Loader, error) {
 	l := &Loader{name: name}
+	if err := loader.CheckConfiguration(name, configuration); err != nil {
+		return nil, err
+	}
 	if configuration == nil {
 		return l, nil
-	}
-	if !gjson.ValidBytes(configuration) {
-		return nil, fmt.Errorf("loader %q: configuration: invalid JSON", name)
 	}
 	cfg := gjson.ParseBytes(configuration)
 	if cfg.Type == gjson.Null {

@@ -34,8 +34,8 @@ func (Kind) Type() string { return loader.Native }
 // New configures a native loader. The only configuration key, "binding.path", is
 // accepted and ignored (native modules need no binding).
 func (Kind) New(name string, configuration []byte) (loader.Loader, error) {
-	if configuration != nil && !gjson.ValidBytes(configuration) {
-		return nil, fmt.Errorf("loader %q: configuration: invalid JSON", name)
+	if err := loader.CheckConfiguration(name, configuration); err != nil {
+		return nil, err
 	}
 	return &Loader{name: name}, nil
 }

@@ -3,8 +3,6 @@ package outprocess
 import (
 	"fmt"
 
-	"github.com/tidwall/gjson"
-
 	"github.com/edgev1/gateway/loader"
 )
 
@@ -20,8 +18,8 @@ func (Kind) Type() string { return loader.OutProcess }
 // New configures an outprocess loader. Its configuration has no keys of its own ("binding.path" is accepted and
 // ignored, as for every loader).
 func (Kind) New(name string, configuration []byte) (loader.Loader, error) {
-	if configuration != nil && !gjson.ValidBytes(configuration) {
-		return nil, fmt.Errorf("loader %q: configuration: invalid JSON", name)
+	if err := loader.CheckConfiguration(name, configuration); err != nil {
+		return nil, err
 	}
 	return &Loader{name: name}, nil
 }
