@@ -260,17 +260,21 @@ func TestOutprocessKillLaunchedHost(t *testing.T) {
 	const n = 150000
 	ep := launchEntrypoint(ctl, map[string]any{"restart.backoff.ms": 50}, nil)
 	g := gateway(t, dir, echoLoop(proxyModule("oop", ep, hostedArgs("echo", nil)), n, 0, report))
-	first := waitPids(t, g, 1)[0]
-	waitReceived(t, report, 20000, 30*time.Second)
-	if err := syscall.Kill(first, syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	pids := waitPids(t, g, 2)
-	if pids[1] == first {
-		t.Fatalf("no new module host: %v", pids)
+	// Three kills -9 of the current host under the unpaced stream; each time a new
+	// host is launched and the stream resumes.
+	pids := waitPids(t, g, 1)
+	for i, at := range []int{20000, 60000, 100000} {
+		waitReceived(t, report, at, 60*time.Second)
+		if err := syscall.Kill(pids[i], syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		pids = waitPids(t, g, i+2)
+		if pids[i+1] == pids[i] {
+			t.Fatalf("kill %d: no new module host: %v", i+1, pids)
+		}
 	}
 	s := waitComplete(t, report, n, 60*time.Second, true)
-	t.Logf("stream after kill -9 under load: %+v (duplicates re-sent after the restart: %d)", s, s.Dups+s.Reorders)
+	t.Logf("stream after 3 kills -9 under load: %+v (duplicates re-sent after the restarts: %d)", s, s.Dups+s.Reorders)
 	if s.Received != uint64(n)+s.Dups+s.Reorders {
 		t.Errorf("received %d != %d + duplicates %d", s.Received, n, s.Dups+s.Reorders)
 	}
