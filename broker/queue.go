@@ -67,6 +67,7 @@ type queue struct {
 	// the futex word parked (see park_linux.go).
 	workerWaiting waitKind
 	parked        atomic.Uint32
+	wokenAt       time.Time // when a publisher last woke the parked worker
 	pubWaiting    int
 
 	dropped  atomic.Uint64
@@ -79,24 +80,29 @@ type queue struct {
 	pending atomic.Int64
 	_       [56]byte
 
-	// spinBudget is how long the worker polls an empty queue before it sleeps, at
-	// most spinMax; lastWait is how long its last sleep lasted. Only the worker
-	// goroutine touches them (see adaptSpin).
-	spinBudget, spinMax, lastWait time.Duration
+	// spinMax is how long the worker polls an empty queue in fast traffic; gapAvg
+	// is the moving average of the gaps it waited for a message. Only the worker
+	// goroutine touches them (see fast).
+	spinMax, gapAvg time.Duration
 }
 
-// An idle worker polls its queue for up to spinBudget before it sleeps: a message
-// that arrives within it is delivered without a futex wake-up on either side, which
-// is what keeps the publish -> Receive latency low at steady rates (a wake-up costs
-// 10-50 µs on a VM). The budget adapts to the traffic: a worker woken soon after it
-// fell asleep doubles it (up to the maximum), one that slept long halves it down to
-// nothing, so with the default maximum a sink fed every few µs to tens of µs never
-// sleeps, and a sink fed 1,000 times a second or less costs no spinning CPU at all.
-// A module's "queue": {"spin_us": N} sets its maximum (latency against idle CPU).
+// How an idle worker waits for its next message depends on the traffic it sees: the
+// moving average of the gaps between the moment it found its queue empty and the
+// next message (observeGap).
+//
+//   - Fast traffic (average gap at most spinMax, 100 µs by default: about 10,000
+//     msg/s or more): it polls the queue for up to spinMax, so a message that
+//     comes within it is delivered without a wake-up on either side (a wake-up costs
+//     10-50 µs on a VM), and if none comes it parks on a futex, whose wake-up skips
+//     the Go scheduler (park_linux.go). This costs up to a core while such traffic
+//     lasts.
+//   - Otherwise it parks at once as a goroutine: no polling CPU, no thread held.
+//
+// A module's "queue": {"spin_us": N} sets spinMax (latency against CPU); 0 turns
+// polling off.
 const (
 	DefaultSpinMax = 100 * time.Microsecond
-	spinInitial    = 20 * time.Microsecond
-	spinFloor      = 2 * time.Microsecond
+	gapCap         = time.Millisecond // longer gaps count as this much, so traffic that starts after a long idle is fast within ~50 messages
 )
 
 func (q *queue) init(capacity int, policy Overflow, spinMax time.Duration) {
@@ -119,8 +125,7 @@ func (q *queue) init(capacity int, policy Overflow, spinMax time.Duration) {
 		spinMax = 0
 	}
 	q.spinMax = spinMax
-	q.spinBudget = min(spinInitial, spinMax)
-	q.lastWait = time.Hour
+	q.gapAvg = gapCap
 }
 
 func (q *queue) grow() {
@@ -184,18 +189,24 @@ func (q *queue) push(m cshim.Message, mayBlock bool) error {
 // popBatch waits for messages and moves up to max of them into dst. It returns
 // ok=false once the queue is closed and empty.
 func (q *queue) popBatch(dst []cshim.Message, max int) ([]cshim.Message, bool) {
-	var sleepStart time.Time
-	if q.pending.Load() == 0 && (q.spinBudget == 0 || !q.spin(q.spinBudget)) {
-		sleepStart = time.Now()
+	var idleSince time.Time // when the worker found the queue empty and did not catch a message polling
+	fast := q.fast()
+	if q.pending.Load() == 0 {
+		start := time.Now()
+		if fast && q.spin(start, q.spinMax) {
+			q.observeGap(time.Since(start))
+		} else {
+			idleSince = start
+		}
 	}
 	q.mu.Lock()
 	for q.n == 0 && !q.closed {
-		if q.spinMax == 0 || q.spinBudget < q.spinMax || q.lastWait > q.spinMax {
+		if !fast {
 			// Slow traffic: wait as a goroutine (no thread held, nothing for sysmon).
 			q.workerWaiting = onCond
 			q.notEmpty.Wait()
 		} else {
-			// Steady traffic that paused: the futex wakes the worker's thread directly.
+			// Fast traffic that paused: the futex wakes the worker's thread directly.
 			q.workerWaiting = onFutex
 			word := q.parked.Load()
 			q.mu.Unlock()
@@ -204,8 +215,14 @@ func (q *queue) popBatch(dst []cshim.Message, max int) ([]cshim.Message, bool) {
 		}
 		q.workerWaiting = notWaiting
 	}
-	if !sleepStart.IsZero() {
-		q.adaptSpin(time.Since(sleepStart))
+	if !idleSince.IsZero() {
+		// The gap ends when the message came, not when the worker got to run: a
+		// parked worker's wake-up latency must not make fast traffic look slow.
+		end := q.wokenAt
+		if end.Before(idleSince) {
+			end = time.Now()
+		}
+		q.observeGap(end.Sub(idleSince))
 	}
 	if q.n == 0 {
 		q.mu.Unlock()
@@ -240,16 +257,16 @@ const (
 	onFutex             // parked in the kernel on the parked word (traffic paused)
 )
 
-// A worker parks as a goroutine - it holds no thread and costs the scheduler nothing
-// while it waits - unless it is in sustained fast traffic: its spin budget at the
-// maximum and its last sleep within it (messages every few tens of µs, pausing
-// briefly). Then it parks on a futex, whose wake-up skips the Go scheduler
-// (park_linux.go); parking every worker that way would keep sysmon polling every
-// 20 µs to retake their Ps (measured: +30 % CPU for a gateway at 4,000 msg/s).
+// Only fast traffic parks on the futex: a worker parked that way holds its thread,
+// and parking every worker so would keep sysmon polling every 20 µs to retake their
+// Ps (measured: +30 % CPU for a gateway at 4,000 msg/s).
 
 // wakeWorkerLocked wakes the waiting worker, if any; with q.mu held. It reports
 // whether the caller must unpark the futex after unlocking.
 func (q *queue) wakeWorkerLocked() bool {
+	if q.workerWaiting != notWaiting {
+		q.wokenAt = time.Now()
+	}
 	switch q.workerWaiting {
 	case onCond:
 		q.workerWaiting = notWaiting
@@ -262,9 +279,9 @@ func (q *queue) wakeWorkerLocked() bool {
 	return false
 }
 
-// spin polls pending for up to budget; it reports whether a message arrived.
-func (q *queue) spin(budget time.Duration) bool {
-	start := time.Now()
+// spin polls pending from start for up to budget; it reports whether a message
+// arrived.
+func (q *queue) spin(start time.Time, budget time.Duration) bool {
 	for i := 0; q.pending.Load() == 0; i++ {
 		if i&63 == 63 && time.Since(start) > budget {
 			return false
@@ -273,19 +290,13 @@ func (q *queue) spin(budget time.Duration) bool {
 	return true
 }
 
-// adaptSpin sets the next spin budget from how long the worker waited for a
-// message after its spin (or no spin) found none.
-func (q *queue) adaptSpin(waited time.Duration) {
-	q.lastWait = waited
-	switch {
-	case q.spinMax == 0:
-	case waited <= q.spinMax:
-		q.spinBudget = min(q.spinMax, max(2*q.spinBudget, 2*spinFloor))
-	case waited > 4*q.spinMax:
-		if q.spinBudget /= 2; q.spinBudget < spinFloor {
-			q.spinBudget = 0
-		}
-	}
+// fast reports whether the worker is in fast traffic (see above).
+func (q *queue) fast() bool { return q.spinMax > 0 && q.gapAvg <= q.spinMax }
+
+// observeGap adds a gap to the moving average (weight 1/16: one pause of a few
+// hundred µs does not end fast traffic).
+func (q *queue) observeGap(gap time.Duration) {
+	q.gapAvg += (min(gap, gapCap) - q.gapAvg) / 16
 }
 
 // close stops intake; queued messages are still handed out by popBatch.

@@ -10,53 +10,51 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The spin budget grows while messages arrive soon after the worker gave up, and
-// falls to zero (no spinning CPU) when they arrive rarely.
-func TestAdaptSpin(t *testing.T) {
+// A worker is in fast traffic while its average gap is at most the polling bound:
+// 50,000 msg/s is, 5,000 msg/s is not, and a fresh worker is not.
+func TestFastTraffic(t *testing.T) {
 	var q queue
 	q.init(0, Block, 0)
-	require.Equal(t, spinInitial, q.spinBudget)
-
-	for range 10 {
-		q.adaptSpin(30 * time.Microsecond) // ~33,000 msg/s: the next one was close
+	require.False(t, q.fast(), "a new worker parks at once")
+	for range 120 {
+		q.observeGap(20 * time.Microsecond) // 50,000 msg/s
 	}
-	require.Equal(t, DefaultSpinMax, q.spinBudget, "capped at the maximum")
-
-	q.adaptSpin(2 * DefaultSpinMax) // in between: unchanged
-	require.Equal(t, DefaultSpinMax, q.spinBudget)
-
-	for range 10 {
-		q.adaptSpin(time.Millisecond) // 1,000 msg/s: sleeping was right
+	require.True(t, q.fast())
+	q.observeGap(300 * time.Microsecond) // one pause does not end it
+	require.True(t, q.fast())
+	for range 60 {
+		q.observeGap(200 * time.Microsecond) // 5,000 msg/s: polling would only burn CPU
 	}
-	require.Zero(t, q.spinBudget, "a slow sink does not spin")
-
-	q.adaptSpin(10 * time.Microsecond) // traffic picks up again
-	require.Equal(t, 2*spinFloor, q.spinBudget)
+	require.False(t, q.fast())
+	before := q.gapAvg
+	q.observeGap(time.Hour)
+	require.Equal(t, before+(gapCap-before)/16, q.gapAvg, "a long idle counts as gapCap")
 }
 
-// A configured maximum bounds the budget; a negative one turns polling off.
+// spin_us sets the bound; a negative SpinMax turns polling off.
 func TestSpinMaxOption(t *testing.T) {
 	var q queue
 	q.init(0, Block, time.Millisecond)
-	for range 20 {
-		q.adaptSpin(500 * time.Microsecond)
+	for range 60 {
+		q.observeGap(800 * time.Microsecond) // 1,250 msg/s counts as fast with a 1 ms bound
 	}
-	require.Equal(t, time.Millisecond, q.spinBudget)
+	require.True(t, q.fast())
 
 	var off queue
 	off.init(0, Block, -1)
-	require.Zero(t, off.spinBudget)
-	off.adaptSpin(time.Microsecond)
-	require.Zero(t, off.spinBudget, "never polls")
+	for range 60 {
+		off.observeGap(time.Microsecond)
+	}
+	require.False(t, off.fast(), "never polls")
 }
 
 // spin reports a message that is already pending, and gives up after its budget.
 func TestSpin(t *testing.T) {
 	var q queue
 	q.init(0, Block, 0)
-	require.False(t, q.spin(time.Microsecond))
+	require.False(t, q.spin(time.Now(), time.Microsecond))
 	q.pending.Store(1)
-	require.True(t, q.spin(time.Hour))
+	require.True(t, q.spin(time.Now(), time.Hour))
 }
 
 // waitUntilParked polls (without sleeping) until the worker waits the given way
@@ -83,17 +81,16 @@ func waitUntilParked(t *testing.T, q *queue, kind waitKind) {
 func TestWorkerParking(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
-		budget     time.Duration
-		lastWait   time.Duration
+		gapAvg     time.Duration
 		wantParked waitKind
 	}{
-		{"fast traffic: futex", DefaultSpinMax, 30 * time.Microsecond, onFutex},
-		{"slow traffic: cond", 0, time.Millisecond, onCond},
+		{"fast traffic: futex", 30 * time.Microsecond, onFutex},
+		{"slow traffic: cond", time.Millisecond, onCond},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var q queue
 			q.init(0, Block, 0)
-			q.spinBudget, q.lastWait = tc.budget, tc.lastWait
+			q.gapAvg = tc.gapAvg
 			got := make(chan []cshim.Message)
 			go func() {
 				for {
