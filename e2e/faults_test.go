@@ -125,12 +125,12 @@ func TestCreateDestroyLoopInProcess(t *testing.T) {
 	if code := p.wait(time.Duration(runs) * time.Second); code != 0 {
 		t.Fatalf("destroy_loop_host exit code %d\n%s\n%s", code, p.stdout.String(), p.stderr.String())
 	}
-	type sample struct{ rss, threads int }
+	type sample struct{ rss, threads, cHeap int }
 	var samples []sample
 	for _, line := range strings.Split(strings.TrimSpace(p.stdout.String()), "\n") {
 		var run int
 		var s sample
-		if _, err := fmt.Sscanf(line, "run %d rss_kb %d threads %d", &run, &s.rss, &s.threads); err != nil {
+		if _, err := fmt.Sscanf(line, "run %d rss_kb %d threads %d c_heap_kb %d", &run, &s.rss, &s.threads, &s.cHeap); err != nil {
 			t.Fatalf("line %q: %v", line, err)
 		}
 		samples = append(samples, s)
@@ -138,8 +138,11 @@ func TestCreateDestroyLoopInProcess(t *testing.T) {
 	if len(samples) != runs {
 		t.Fatalf("%d runs reported, want %d:\n%s", len(samples), runs, p.stdout.String())
 	}
-	// Medians of the third fifth and the last fifth: RSS moves by a few MB with what
-	// the flood had queued at each destroy; a leak per cycle moves the median.
+	// Medians of the third fifth and the last fifth. The C heap in use (exact) must not
+	// grow by more than 128 kB over 40 cycles (it moves by ~30 kB: what the block pool
+	// caches); a leak of a few messages per cycle would. RSS moves in
+	// steps of a few MB with the Go heap and what the flood had queued at each destroy,
+	// so it only has to stay within 50 % (a gross leak).
 	fifth := runs / 5
 	median := func(s []sample, f func(sample) int) int {
 		v := make([]int, len(s))
@@ -150,11 +153,16 @@ func TestCreateDestroyLoopInProcess(t *testing.T) {
 		return v[len(v)/2]
 	}
 	rss := func(s sample) int { return s.rss }
+	cHeap := func(s sample) int { return s.cHeap }
 	threads := func(s sample) int { return s.threads }
 	warm, late := samples[2*fifth:3*fifth], samples[runs-fifth:]
-	wr, lr, wt, lt := median(warm, rss), median(late, rss), median(warm, threads), median(late, threads)
-	t.Logf("median over runs %d-%d: %d kB, %d threads; over runs %d-%d: %d kB, %d threads", 2*fifth+1, 3*fifth, wr, wt, runs-fifth+1, runs, lr, lt)
-	if lr > wr+wr/10 {
+	wr, lr, wc, lc, wt, lt := median(warm, rss), median(late, rss), median(warm, cHeap), median(late, cHeap), median(warm, threads), median(late, threads)
+	t.Logf("median over runs %d-%d: RSS %d kB, C heap %d kB, %d threads; over runs %d-%d: RSS %d kB, C heap %d kB, %d threads",
+		2*fifth+1, 3*fifth, wr, wc, wt, runs-fifth+1, runs, lr, lc, lt)
+	if lc > wc+128 {
+		t.Errorf("C heap in use grew from %d kB to %d kB over %d create/destroy cycles", wc, lc, runs-3*fifth)
+	}
+	if lr > wr+wr/2 {
 		t.Errorf("RSS grew from %d kB to %d kB over %d create/destroy cycles", wr, lr, runs-3*fifth)
 	}
 	if lt > wt+4 {

@@ -5,9 +5,12 @@
  *
  * Each run: Gateway_CreateFromJson, wait until the sink's report shows messages
  * flowing (polls the file the sink rewrites every few ms; gives up after 10 s),
- * Gateway_Destroy. Prints one line per run with VmRSS and the thread count, so the
- * caller can check that repeated cycles do not leak; exits non-zero on any failure. */
+ * Gateway_Destroy. Prints one line per run with VmRSS, the thread count and the bytes
+ * in use on the C heap (mallinfo2: exact, unlike RSS, which moves in steps with the
+ * Go heap and malloc's arenas), so the caller can check that repeated cycles do not
+ * leak; exits non-zero on any failure. */
 #define _POSIX_C_SOURCE 200809L
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +88,8 @@ int main(int argc, char** argv)
             nanosleep(&nap, NULL);
         }
         Gateway_Destroy(gw);
-        printf("run %d rss_kb %ld threads %ld\n", i, status_field("VmRSS"), status_field("Threads"));
+        printf("run %d rss_kb %ld threads %ld c_heap_kb %zu\n", i, status_field("VmRSS"), status_field("Threads"),
+            mallinfo2().uordblks / 1024);
         fflush(stdout);
     }
     return 0;
