@@ -55,12 +55,6 @@ func preloadASan(t *testing.T) {
 	t.Setenv("GATEWAY_BLOCK_POOL", "0")
 }
 
-func asanModule(name, path string, args any) map[string]any {
-	m := nativeModule(name, "unused", args)
-	m["loader"] = map[string]any{"name": "native", "entrypoint": map[string]any{"module.path": path}}
-	return m
-}
-
 // The C test modules and the legacy samples, built with AddressSanitizer, run inside
 // the real gateway through a flood and the hello world sample: no ASan report, and
 // LeakSanitizer finds nothing left at exit - while a module that leaks on purpose is
@@ -79,11 +73,11 @@ func TestNativeModulesUnderASan(t *testing.T) {
 
 	preloadASan(t)
 	p := gateway(t, dir, config([]map[string]any{
-		asanModule("pub", libs["publisher"], map[string]any{"rate": 0, "stream": "a"}),
-		asanModule("echo", libs["echo"], nil),
-		asanModule("sink", libs["sink"], map[string]any{"report": report, "report_every_ms": 20}),
-		asanModule("hello_world", libs["hello_world"], nil),
-		asanModule("logger", libs["logger"], map[string]any{"filename": logPath}),
+		nativeModuleAt("pub", libs["publisher"], map[string]any{"rate": 0, "stream": "a"}),
+		nativeModuleAt("echo", libs["echo"], nil),
+		nativeModuleAt("sink", libs["sink"], map[string]any{"report": report, "report_every_ms": 20}),
+		nativeModuleAt("hello_world", libs["hello_world"], nil),
+		nativeModuleAt("logger", libs["logger"], map[string]any{"filename": logPath}),
 	}, []map[string]any{link("pub", "echo"), link("echo", "sink"), link("hello_world", "logger")}))
 	eventually(t, 60*time.Second, "100,000 messages through the ASan modules and a hello world logged", func() bool {
 		r, ok := readReport(report)
@@ -103,7 +97,7 @@ func TestNativeModulesUnderASan(t *testing.T) {
 
 	// The negative control.
 	leakDir := t.TempDir()
-	q := gateway(t, leakDir, config([]map[string]any{asanModule("leaky", libs["leaky"], nil)}, nil))
+	q := gateway(t, leakDir, config([]map[string]any{nativeModuleAt("leaky", libs["leaky"], nil)}, nil))
 	eventually(t, 30*time.Second, "gateway started", func() bool { return strings.Contains(q.stdout.String(), "ENTER") })
 	if code := q.stop(30 * time.Second); code != 23 || !strings.Contains(q.stderr.String(), "LeakSanitizer: detected memory leaks") ||
 		!strings.Contains(q.stderr.String(), "4321 byte(s)") {

@@ -224,9 +224,14 @@ func checkStream(t *testing.T, r sinkReport, stream string, n uint64) {
 }
 
 func nativeModule(name, lib string, args any) map[string]any {
+	return nativeModuleAt(name, module(lib), args)
+}
+
+// nativeModuleAt is a native module loaded from path.
+func nativeModuleAt(name, path string, args any) map[string]any {
 	m := map[string]any{
 		"name":   name,
-		"loader": map[string]any{"name": "native", "entrypoint": map[string]any{"module.path": module(lib)}},
+		"loader": map[string]any{"name": "native", "entrypoint": map[string]any{"module.path": path}},
 	}
 	if args != nil {
 		m["args"] = args
