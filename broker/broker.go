@@ -385,11 +385,14 @@ func (e *StuckError) Unwrap() error { return ErrStuck }
 // reference. inReceive must be true when the caller is inside a Receive call on this
 // thread (the publish then never blocks).
 func (e *Endpoint) Publish(msg cshim.Message, inReceive bool) error {
+	// Routes first, then the removed flag. Close and RemoveModule set the flag before
+	// they empty the routes, so a publish that read the emptied routes also sees the
+	// flag and fails, rather than being reported accepted with nobody to deliver to.
+	sinks := *e.sinks.Load()
 	if e.removed.Load() {
 		e.failed.Add(1)
 		return fmt.Errorf("%w: module %q", ErrClosed, e.name)
 	}
-	sinks := *e.sinks.Load()
 	e.published.Add(1)
 	if len(sinks) == 0 {
 		return nil

@@ -322,3 +322,56 @@ func BenchmarkPublishOneSink(b *testing.B) {
 type sinkFunc func([]cshim.Message)
 
 func (f sinkFunc) Receive(m []cshim.Message) { f(m) }
+
+// counter is a Go sink that only counts.
+type counter struct{ n atomic.Uint64 }
+
+func (c *counter) Receive(msgs []cshim.Message) { c.n.Add(uint64(len(msgs))) }
+
+// Every publish Close lets through is delivered; every other one fails. A publish
+// racing with Close must not be reported accepted after Close emptied its routes.
+func TestCloseAcceptsOnlyWhatItDelivers(t *testing.T) {
+	const publishers = 4
+	for round := 0; round < 100; round++ {
+		b := broker.New(nil)
+		sinks := make([]*counter, publishers)
+		srcs := make([]*broker.Endpoint, publishers)
+		for i := range sinks {
+			sinks[i] = &counter{}
+			_, err := b.AddModule(fmt.Sprintf("sink%d", i), sinks[i], broker.Options{})
+			require.NoError(t, err)
+			srcs[i], err = b.AddModule(fmt.Sprintf("src%d", i), &counter{}, broker.Options{})
+			require.NoError(t, err)
+			require.NoError(t, b.AddLink(fmt.Sprintf("src%d", i), fmt.Sprintf("sink%d", i)))
+		}
+		accepted := make([]uint64, publishers)
+		var wg, started sync.WaitGroup
+		for i := range srcs {
+			wg.Add(1)
+			started.Add(1)
+			go func() {
+				defer wg.Done()
+				m := msg(t, i)
+				defer m.Release()
+				for n := 0; ; n++ {
+					if n == 64 {
+						started.Done()
+					}
+					if srcs[i].Publish(m, false) != nil {
+						if n < 64 {
+							started.Done()
+						}
+						return
+					}
+					accepted[i]++
+				}
+			}()
+		}
+		started.Wait()
+		require.Empty(t, b.Close(5*time.Second))
+		wg.Wait()
+		for i := range sinks {
+			require.Equal(t, accepted[i], sinks[i].n.Load(), "round %d: src%d: accepted vs delivered", round, i)
+		}
+	}
+}

@@ -91,10 +91,43 @@ func start(t *testing.T, dir string, bin string, args ...string) *proc {
 			<-p.done
 		}
 		if t.Failed() {
-			t.Logf("%s stdout:\n%s\nstderr:\n%s", filepath.Base(bin), p.stdout.String(), p.stderr.String())
+			t.Logf("%s stdout:\n%s\nstderr:\n%s", filepath.Base(bin), compactLog(p.stdout.String()), compactLog(p.stderr.String()))
 		}
 	})
 	return p
+}
+
+// compactLog shortens a process's output for a failure report: a run of lines that
+// differ only in their time= field is shown once with its count, so a module that
+// logs the same error thousands of times cannot push the test's own failure message
+// out of a CI log's tail.
+func compactLog(s string) string {
+	var out strings.Builder
+	var prev string
+	repeats := 0
+	flush := func() {
+		if repeats > 0 {
+			fmt.Fprintf(&out, "    [the line above %d more times]\n", repeats)
+			repeats = 0
+		}
+	}
+	for _, line := range strings.SplitAfter(s, "\n") {
+		key := line
+		if strings.HasPrefix(key, "time=") {
+			if i := strings.IndexByte(key, ' '); i > 0 {
+				key = key[i+1:]
+			}
+		}
+		if key == prev && line != "" {
+			repeats++
+			continue
+		}
+		flush()
+		prev = key
+		out.WriteString(line)
+	}
+	flush()
+	return out.String()
 }
 
 // gateway starts build/gateway on a configuration written into a temp dir (the
@@ -140,7 +173,7 @@ func (p *proc) wait(timeout time.Duration) int {
 			_ = p.cmd.Process.Kill()
 			<-p.done
 		}
-		p.t.Fatalf("%s did not exit within %v\nstdout:\n%s\nstderr:\n%s", p.cmd.Path, timeout, p.stdout.String(), p.stderr.String())
+		p.t.Fatalf("%s did not exit within %v\nstdout:\n%s\nstderr:\n%s", p.cmd.Path, timeout, compactLog(p.stdout.String()), compactLog(p.stderr.String()))
 	}
 	if p.cmd.ProcessState == nil {
 		return -1
@@ -252,5 +285,22 @@ func contains(t *testing.T, s, sub, what string) {
 	t.Helper()
 	if !strings.Contains(s, sub) {
 		t.Fatalf("%s: %q not found in:\n%s", what, sub, s)
+	}
+}
+
+func TestCompactLog(t *testing.T) {
+	in := "start\n" +
+		"time=2026-11-23T16:53:58.538Z level=ERROR msg=x\n" +
+		"time=2026-11-23T16:53:58.539Z level=ERROR msg=x\n" +
+		"time=2026-11-23T16:53:58.540Z level=ERROR msg=x\n" +
+		"time=2026-11-23T16:53:58.541Z level=INFO msg=y\n" +
+		"end"
+	want := "start\n" +
+		"time=2026-11-23T16:53:58.538Z level=ERROR msg=x\n" +
+		"    [the line above 2 more times]\n" +
+		"time=2026-11-23T16:53:58.541Z level=INFO msg=y\n" +
+		"end"
+	if got := compactLog(in); got != want {
+		t.Errorf("compactLog:\n%s\nwant:\n%s", got, want)
 	}
 }
