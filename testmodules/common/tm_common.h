@@ -11,7 +11,7 @@
  *  - tm_write_file_atomic(): write a whole file via a temp file + rename.
  *  - tm_publish_seq():     build and publish one sequenced test message.
  *
- * Message convention of the test publishers (publisher, start_publisher):
+ * Message convention of the test publisher (testmodules/publisher):
  *   properties  seq    decimal sequence number per stream, from 0
  *               stream the stream name
  *               ts_ns  CLOCK_MONOTONIC nanoseconds taken just before the

@@ -1,4 +1,4 @@
-/* sink - verifying sink for the messages of publisher / start_publisher.
+/* sink - verifying sink for the messages of testmodules/publisher.
  *
  * Args (all optional; null or absent args mean all defaults):
  *   "report":          path of the JSON report (atomic: temp file + rename),
