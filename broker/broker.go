@@ -384,6 +384,13 @@ func (e *StuckError) Unwrap() error { return ErrStuck }
 // Publish sends msg from e to every sink linked to it. The caller keeps its own
 // reference. inReceive must be true when the caller is inside a Receive call on this
 // thread (the publish then never blocks).
+//
+// It fails (ErrClosed) only when this module was removed or the broker closed before
+// any linked sink took the message; then no sink got it. A publish that at least one
+// sink took succeeds: a sink whose queue had closed by then (it was removed, or is
+// being shut down with the broker) does not get the message, exactly as if the
+// publish had come just after its removal. So on every link that stays, the sink gets
+// exactly the publishes that succeeded.
 func (e *Endpoint) Publish(msg cshim.Message, inReceive bool) error {
 	// Routes first, then the removed flag. Close and RemoveModule set the flag before
 	// they empty the routes, so a publish that read the emptied routes also sees the
@@ -393,25 +400,25 @@ func (e *Endpoint) Publish(msg cshim.Message, inReceive bool) error {
 		e.failed.Add(1)
 		return fmt.Errorf("%w: module %q", ErrClosed, e.name)
 	}
-	e.published.Add(1)
 	if len(sinks) == 0 {
+		e.published.Add(1)
 		return nil
 	}
 	msg.Retain(int32(len(sinks)))
 	refused := 0
 	for _, s := range sinks {
 		if s.q.push(msg, !inReceive) != nil {
-			// The sink was removed after this publish read the routes: it does not get
-			// the message, exactly as if the publish had come just after the removal.
 			msg.Release()
 			refused++
 		}
 	}
-	if refused > 0 && e.removed.Load() {
-		// The broker closed (or this module was removed) during the publish.
+	if refused == len(sinks) && e.removed.Load() {
+		// The broker closed (or this module was removed) during the publish, before
+		// any sink took the message.
 		e.failed.Add(1)
-		return fmt.Errorf("%w: module %q (%d of %d sinks refused the message)", ErrClosed, e.name, refused, len(sinks))
+		return fmt.Errorf("%w: module %q (the broker closed during the publish)", ErrClosed, e.name)
 	}
+	e.published.Add(1)
 	return nil
 }
 
