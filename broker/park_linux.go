@@ -35,3 +35,6 @@ func park(word *atomic.Uint32, seen uint32) {
 func unpark(word *atomic.Uint32) {
 	_, _, _ = syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(word)), futexWakePrivate, 1, 0, 0, 0)
 }
+
+// osYield gives the CPU to another runnable thread, if any.
+func osYield() { _, _, _ = syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0) }

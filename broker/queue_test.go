@@ -28,7 +28,7 @@ func TestFastTraffic(t *testing.T) {
 	require.False(t, q.fast())
 	before := q.gapAvg
 	q.observeGap(time.Hour)
-	require.Equal(t, before+(gapCap-before)/16, q.gapAvg, "a long idle counts as gapCap")
+	require.Equal(t, before+(q.gapCap-before)/16, q.gapAvg, "a long idle counts as gapCap")
 }
 
 // spin_us sets the bound; a negative SpinMax turns polling off.
@@ -111,5 +111,21 @@ func TestWorkerParking(t *testing.T) {
 			_, open := <-got
 			require.False(t, open, "close wakes the parked worker")
 		})
+	}
+}
+
+// One idle wait in fast traffic polls for ten times spinMax, at most 1 ms, never
+// less than spinMax.
+func TestSpinBudget(t *testing.T) {
+	for _, tc := range []struct{ spinMax, want time.Duration }{
+		{0, time.Millisecond}, // the default, 100 µs
+		{10 * time.Microsecond, 100 * time.Microsecond},
+		{500 * time.Microsecond, time.Millisecond},
+		{5 * time.Millisecond, 5 * time.Millisecond},
+		{-1, 0},
+	} {
+		var q queue
+		q.init(0, Block, tc.spinMax)
+		require.Equal(t, tc.want, q.spinBudget, "spinMax %v", tc.spinMax)
 	}
 }
