@@ -416,7 +416,7 @@ func (e *Endpoint) Publish(msg cshim.Message, inReceive bool) error {
 		// The broker closed (or this module was removed) during the publish, before
 		// any sink took the message.
 		e.failed.Add(1)
-		return fmt.Errorf("%w: module %q (the broker closed during the publish)", ErrClosed, e.name)
+		return fmt.Errorf("%w: module %q (removed, or the broker closed, during the publish)", ErrClosed, e.name)
 	}
 	e.published.Add(1)
 	return nil
