@@ -229,29 +229,37 @@ int BUFFER_size(BUFFER_HANDLE handle, size_t* size)
     return 0;
 }
 
+/* Grows handle1 by handle2's size for BUFFER_append / BUFFER_prepend (handle2 may be
+ * handle1). Returns 0 and sets *old_size and *add, with *add == 0 meaning nothing to
+ * do; non-zero on bad arguments, overflow or out of memory (handle1 unchanged). */
+static int buffer_grow_by_other(const char* api, BUFFER_HANDLE handle1, BUFFER_HANDLE handle2, size_t* old_size, size_t* add)
+{
+    if (handle1 == NULL || handle2 == NULL)
+    {
+        LogError("%s: invalid argument (handle1=%p, handle2=%p)", api, (void*)handle1, (void*)handle2);
+        return __LINE__;
+    }
+    *old_size = handle1->size;
+    *add = handle2->size;
+    if (*add == 0)
+    {
+        return 0;
+    }
+    if (*add > SIZE_MAX - *old_size || buffer_resize(handle1, *old_size + *add) != 0)
+    {
+        return __LINE__;
+    }
+    return 0;
+}
+
 int BUFFER_append(BUFFER_HANDLE handle1, BUFFER_HANDLE handle2)
 {
     size_t old_size;
     size_t add;
-
-    if (handle1 == NULL || handle2 == NULL)
+    int r = buffer_grow_by_other("BUFFER_append", handle1, handle2, &old_size, &add);
+    if (r != 0 || add == 0)
     {
-        LogError("BUFFER_append: invalid argument (handle1=%p, handle2=%p)", (void*)handle1, (void*)handle2);
-        return __LINE__;
-    }
-    add = handle2->size;
-    if (add == 0)
-    {
-        return 0;
-    }
-    if (add > SIZE_MAX - handle1->size)
-    {
-        return __LINE__;
-    }
-    old_size = handle1->size;
-    if (buffer_resize(handle1, old_size + add) != 0)
-    {
-        return __LINE__;
+        return r;
     }
     /* when handle1 == handle2 the source is the (moved) first half of the same block */
     memcpy(handle1->buffer + old_size, handle2->buffer, add);
@@ -262,25 +270,10 @@ int BUFFER_prepend(BUFFER_HANDLE handle1, BUFFER_HANDLE handle2)
 {
     size_t old_size;
     size_t add;
-
-    if (handle1 == NULL || handle2 == NULL)
+    int r = buffer_grow_by_other("BUFFER_prepend", handle1, handle2, &old_size, &add);
+    if (r != 0 || add == 0)
     {
-        LogError("BUFFER_prepend: invalid argument (handle1=%p, handle2=%p)", (void*)handle1, (void*)handle2);
-        return __LINE__;
-    }
-    add = handle2->size;
-    if (add == 0)
-    {
-        return 0;
-    }
-    if (add > SIZE_MAX - handle1->size)
-    {
-        return __LINE__;
-    }
-    old_size = handle1->size;
-    if (buffer_resize(handle1, old_size + add) != 0)
-    {
-        return __LINE__;
+        return r;
     }
     memmove(handle1->buffer + add, handle1->buffer, old_size);
     if (handle1 == handle2)
