@@ -784,7 +784,7 @@ func TestDotnetWithJava(t *testing.T) {
 			cfg := config([]map[string]any{
 				nativeModule("pub", "publisher", map[string]any{"count": count, "rate": 0, "stream": "n"}),
 				javaModule("jsink", "e2emods.CountingSink", jfx.jar, map[string]any{"report": jreport, "expect": count}),
-				javaModule("jecho", "e2emods.Echo", jfx.jar, nil),
+				javaModule("jecho", "testmods.Echo", jfx.jar, nil),
 				dotnetMod("dpub", "PatternPublisher", map[string]any{"mode": "timer", "count": dcount, "per_tick": 50, "stream": "dn", "report": preport}),
 				dotnetModule("sensor", "SensorModule", "SensorModule.DotNetSensorModule", map[string]any{"interval.ms": 2}),
 				javaModule("jprinter", "com.edgev1.gateway.sample.Printer", samples, nil),

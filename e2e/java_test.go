@@ -16,12 +16,13 @@ import (
 )
 
 // Java modules (the "java" loader, bindings/jvm) in the real gateway. The test modules in
-// testdata/java/e2emods are compiled once, by TestJava, into its temp dir; every subtest runs its own gateway.
+// testdata/java/e2emods and ../testmodules/java/testmods are compiled once, by TestJava, into its temp dir;
+// every subtest runs its own gateway.
 
 // javaFixture is the compiled test modules.
 type javaFixture struct {
 	binding string // build/java/gateway-java-binding.jar
-	classes string // directory of compiled e2emods classes
+	classes string // directory of the compiled e2emods and testmods classes
 	jar     string // the same classes as a jar
 }
 
@@ -42,10 +43,13 @@ func buildJavaFixture(t *testing.T) javaFixture {
 	}
 	dir := t.TempDir()
 	fx.classes = filepath.Join(dir, "classes")
+	// e2emods (this package's) and testmods (shared with bindings/jvm: Echo, ThrowInCtor, NotAModule).
 	srcs, _ := filepath.Glob("testdata/java/e2emods/*.java")
-	if len(srcs) == 0 {
-		t.Fatal("no Java sources in testdata/java/e2emods")
+	shared, _ := filepath.Glob("../testmodules/java/testmods/*.java")
+	if len(srcs) == 0 || len(shared) == 0 {
+		t.Fatal("no Java sources in testdata/java/e2emods or ../testmodules/java/testmods")
 	}
+	srcs = append(srcs, shared...)
 	args := append([]string{"--release", "8", "-Xlint:-options", "-encoding", "UTF-8", "-cp", fx.binding, "-d", fx.classes}, srcs...)
 	if out, err := exec.Command(javac, args...).CombinedOutput(); err != nil {
 		t.Fatalf("javac: %v\n%s", err, out)
@@ -57,7 +61,7 @@ func buildJavaFixture(t *testing.T) javaFixture {
 	return fx
 }
 
-// javaModule is a module entry of the java loader; class is e.g. "e2emods.Echo".
+// javaModule is a module entry of the java loader; class is e.g. "testmods.Echo".
 func javaModule(name, class, classPath string, args any) map[string]any {
 	m := map[string]any{
 		"name": name,
@@ -128,10 +132,10 @@ func TestJava(t *testing.T) {
 		props := map[string]any{"k1": "v1", "unicode": "grüße ✓"}
 		p := gateway(t, dir, fx.config([]map[string]any{
 			nativeModule("pub", "publisher", map[string]any{"count": count, "rate": 0, "stream": "rt"}),
-			javaModule("jecho", "e2emods.Echo", fx.jar, nil),
+			javaModule("jecho", "testmods.Echo", fx.jar, nil),
 			nativeModule("sink", "sink", map[string]any{"report": report, "expect": count}),
 			nativeModule("pubp", "publisher", map[string]any{"count": 3, "size": 40, "rate": 0, "stream": "props", "properties": props}),
-			javaModule("jecho2", "e2emods/Echo", fx.jar, nil),
+			javaModule("jecho2", "testmods/Echo", fx.jar, nil),
 			javaModule("announcer", "e2emods.Announcer", fx.classes, map[string]any{"hello": "world"}),
 			nativeModule("logger", "logger", map[string]any{"filename": logPath}),
 		}, []map[string]any{
@@ -212,9 +216,9 @@ func TestJava(t *testing.T) {
 		jreport := filepath.Join(dir, "jsink.json")
 		p := gateway(t, dir, fx.config([]map[string]any{
 			nativeModule("pub", "publisher", map[string]any{"count": count, "rate": 0, "stream": "chain", "size": 128}),
-			javaModule("j1", "e2emods.Echo", fx.jar, nil),
-			javaModule("j2", "e2emods.Echo", fx.classes, nil),
-			javaModule("j3", "e2emods.Echo", fx.jar, nil),
+			javaModule("j1", "testmods.Echo", fx.jar, nil),
+			javaModule("j2", "testmods.Echo", fx.classes, nil),
+			javaModule("j3", "testmods.Echo", fx.jar, nil),
 			javaModule("jsink", "e2emods.CountingSink", fx.jar, map[string]any{"report": jreport, "expect": count}),
 			nativeModule("sink", "sink", map[string]any{"report": report, "expect": count}),
 		}, []map[string]any{link("pub", "j1"), link("j1", "j2"), link("j2", "j3"), link("j3", "jsink"), link("j3", "sink")}))
@@ -282,8 +286,8 @@ func TestJava(t *testing.T) {
 		logPath := filepath.Join(dir, "log.txt")
 		p := gateway(t, dir, fx.config([]map[string]any{
 			nativeModule("logger", "logger", map[string]any{"filename": logPath}),
-			javaModule("jgood", "e2emods.Echo", fx.jar, nil),
-			javaModule("jbad", "e2emods.ThrowInCtor", fx.jar, nil),
+			javaModule("jgood", "testmods.Echo", fx.jar, nil),
+			javaModule("jbad", "testmods.ThrowInCtor", fx.jar, nil),
 		}, nil))
 		if code := p.wait(15 * time.Second); code != 1 {
 			t.Fatalf("exit code %d, want 1", code)
@@ -291,7 +295,7 @@ func TestJava(t *testing.T) {
 		stderr := p.stderr.String()
 		lines := strings.Split(strings.TrimSpace(stderr), "\n")
 		last := lines[len(lines)-1]
-		for _, want := range []string{"gateway: ", `module "jbad"`, "e2emods.ThrowInCtor", "java.lang.IllegalStateException: boom in constructor"} {
+		for _, want := range []string{"gateway: ", `module "jbad"`, "testmods.ThrowInCtor", "java.lang.IllegalStateException: boom in constructor"} {
 			contains(t, last, want, "error line")
 		}
 		for _, l := range lines {
@@ -306,7 +310,7 @@ func TestJava(t *testing.T) {
 			}
 		}
 		for _, want := range []string{"module=jbad", `java_stack_trace="java.lang.IllegalStateException: boom in constructor`,
-			`at e2emods.ThrowInCtor.<init>(ThrowInCtor.java:`, "Caused by: java.io.IOException: the cause"} {
+			`at testmods.ThrowInCtor.<init>(ThrowInCtor.java:`, "Caused by: java.io.IOException: the cause"} {
 			contains(t, rec, want, "creation failure log record")
 		}
 		if strings.Contains(p.stdout.String(), "successfully created") {
@@ -374,7 +378,7 @@ func TestJava(t *testing.T) {
 			t.Fatal(err)
 		}
 		withLoader := func(jvmOptions map[string]any, binding string) map[string]any {
-			c := config([]map[string]any{javaModule("jx", "e2emods.Echo", fx.jar, nil)}, nil)
+			c := config([]map[string]any{javaModule("jx", "testmods.Echo", fx.jar, nil)}, nil)
 			c["loaders"] = []map[string]any{{"type": "java", "name": "java", "configuration": map[string]any{
 				"binding.path": binding, "jvm.options": jvmOptions}}}
 			return c
@@ -386,11 +390,11 @@ func TestJava(t *testing.T) {
 		}{
 			{"class not found", fx.config([]map[string]any{javaModule("jx", "e2emods/Nope", fx.jar, nil)}, nil),
 				[]string{"e2emods.Nope", "ClassNotFoundException"}},
-			{"class not a module", fx.config([]map[string]any{javaModule("jx", "e2emods.NotAModule", fx.classes, nil)}, nil),
-				[]string{"e2emods.NotAModule", "does not implement com.microsoft.azure.gateway.core.IGatewayModule"}},
+			{"class not a module", fx.config([]map[string]any{javaModule("jx", "testmods.NotAModule", fx.classes, nil)}, nil),
+				[]string{"testmods.NotAModule", "does not implement com.microsoft.azure.gateway.core.IGatewayModule"}},
 			{"abstract class", fx.config([]map[string]any{javaModule("jx", "com.microsoft.azure.gateway.core.GatewayModule", fx.jar, nil)}, nil),
 				[]string{"com.microsoft.azure.gateway.core.GatewayModule", "InstantiationException"}},
-			{"bad class path", fx.config([]map[string]any{javaModule("jx", "e2emods.Echo", fx.jar+":/nonexistent/missing.jar", nil)}, nil),
+			{"bad class path", fx.config([]map[string]any{javaModule("jx", "testmods.Echo", fx.jar+":/nonexistent/missing.jar", nil)}, nil),
 				[]string{"class.path", "/nonexistent/missing.jar"}},
 			{"missing class.name", fx.config([]map[string]any{{"name": "jx", "loader": map[string]any{"name": "java", "entrypoint": map[string]any{"class.path": fx.jar}}}}, nil),
 				[]string{"class.name"}},
@@ -460,7 +464,7 @@ func TestJava(t *testing.T) {
 		preport := filepath.Join(dir, "jpub.json")
 		cfg := fx.config([]map[string]any{
 			nativeModule("pub", "publisher", map[string]any{"count": 0, "rate": 0, "stream": "f"}),
-			javaModule("jecho", "e2emods.Echo", fx.jar, nil),
+			javaModule("jecho", "testmods.Echo", fx.jar, nil),
 			nativeModule("sink", "sink", map[string]any{"report": report, "report_every_ms": 20}),
 			javaModule("jpub", "e2emods.PatternPublisher", fx.jar, map[string]any{"thread_count": 0, "size": 512, "report": preport}),
 			javaModule("jsink", "e2emods.CountingSink", fx.jar, map[string]any{"report": jreport, "report_every": 10000}),
@@ -494,7 +498,7 @@ func TestJava(t *testing.T) {
 	t.Run("native crash after JVM start", func(t *testing.T) {
 		dir := t.TempDir()
 		p := gateway(t, dir, fx.config([]map[string]any{
-			javaModule("jecho", "e2emods.Echo", fx.jar, nil),
+			javaModule("jecho", "testmods.Echo", fx.jar, nil),
 			nativeModule("pub", "publisher", map[string]any{"rate": 1000, "stream": "s"}),
 			nativeModule("crasher", "crash_receive", map[string]any{"after": 5}),
 		}, []map[string]any{link("pub", "jecho"), link("jecho", "crasher")}))

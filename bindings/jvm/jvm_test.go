@@ -104,7 +104,10 @@ func buildFixture(dir string) error {
 	}
 	fx.jar = filepath.Join(dir, BindingJarName)
 	fx.classes = filepath.Join(dir, "classes")
+	// Package testmods: this package's own test modules plus those shared with e2e.
 	srcs, _ := filepath.Glob("testdata/java/testmods/*.java")
+	shared, _ := filepath.Glob("../../testmodules/java/testmods/*.java")
+	srcs = append(srcs, shared...)
 	args := append([]string{"--release", "8", "-Xlint:-options", "-encoding", "UTF-8", "-cp", fx.jar, "-d", fx.classes}, srcs...)
 	if out, err := exec.Command(javac, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("javac failed: %v\n%s", err, out)

@@ -85,7 +85,7 @@ func run(build string, duration time.Duration, rate int, sample, killEvery time.
 		loaders = append(loaders, map[string]any{"type": "java", "name": "java",
 			"configuration": map[string]any{"jvm.options": map[string]any{"additional.options": []string{"-Xms48m", "-Xmx48m"}}}})
 		addPath("java", map[string]any{"name": "echo_java", "loader": map[string]any{"name": "java",
-			"entrypoint": map[string]any{"class.name": "e2emods.Echo", "class.path": jar}}})
+			"entrypoint": map[string]any{"class.name": "testmods.Echo", "class.path": jar}}})
 	} else {
 		fmt.Fprintln(out, "soak: java path left out (no javac or binding jar)")
 	}
@@ -275,7 +275,8 @@ func mustRead(path string) string {
 	return string(data)
 }
 
-// javaEcho compiles the e2e Java echo module against the binding jar into dir.
+// javaEcho compiles the shared Java test modules (testmodules/java/testmods, among them
+// testmods.Echo) against the binding jar into dir.
 func javaEcho(root, build, dir string) (string, bool) {
 	jar := filepath.Join(build, "java", "gateway-java-binding.jar")
 	if _, err := os.Stat(jar); err != nil {
@@ -284,9 +285,8 @@ func javaEcho(root, build, dir string) (string, bool) {
 	if _, err := exec.LookPath("javac"); err != nil {
 		return "", false
 	}
-	src := filepath.Join(root, "e2e", "testdata", "java", "e2emods")
 	classes := filepath.Join(dir, "classes")
-	files, _ := filepath.Glob(filepath.Join(src, "*.java"))
+	files, _ := filepath.Glob(filepath.Join(root, "testmodules", "java", "testmods", "*.java"))
 	args := append([]string{"--release", "8", "-nowarn", "-cp", jar, "-d", classes}, files...)
 	if out, err := exec.Command("javac", args...).CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "soak: javac: %v\n%s", err, out)
