@@ -1,14 +1,14 @@
 package e2e
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/edgev1/gateway/internal/procfs"
 )
 
 // asanModules compiles the named test modules (testmodules/<name>/<name>.c, or a path
@@ -118,13 +118,16 @@ func asanSoak(t *testing.T, p *proc, d, report string) {
 	defer tick.Stop()
 	end := time.After(dur)
 	start := time.Now()
-	var rss []int
+	var rss []uint64
 	for done := false; !done; {
 		select {
 		case <-end:
 			done = true
 		case <-tick.C:
-			kb := procRSS(p.cmd.Process.Pid)
+			kb, err := procfs.StatusKB(p.cmd.Process.Pid, "VmRSS")
+			if err != nil {
+				t.Fatal(err)
+			}
 			r, _ := readReport(report)
 			rss = append(rss, kb)
 			t.Logf("%6s received %10d  rss %7d kB", time.Since(start).Round(time.Second), r.Received, kb)
@@ -137,19 +140,4 @@ func asanSoak(t *testing.T, p *proc, d, report string) {
 	if last > warm+warm/10 {
 		t.Fatalf("RSS grew from %d kB (after warm-up) to %d kB", warm, last)
 	}
-}
-
-// procRSS returns VmRSS of pid in kB (0 when unreadable).
-func procRSS(pid int) int {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			n, _ := strconv.Atoi(f[1])
-			return n
-		}
-	}
-	return 0
 }

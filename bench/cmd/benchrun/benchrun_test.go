@@ -130,10 +130,3 @@ func TestWatchFileTimesOut(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 }
-
-func TestPeakRSSOfSelf(t *testing.T) {
-	kb, err := PeakRSSkB(os.Getpid())
-	if err != nil || kb == 0 {
-		t.Fatalf("PeakRSSkB(self) = %d, %v", kb, err)
-	}
-}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -128,25 +126,6 @@ func (p *Proc) stderrTail() string {
 		data = data[len(data)-600:]
 	}
 	return "; stderr: " + strings.ReplaceAll(strings.TrimSpace(string(data)), "\n", " | ")
-}
-
-// PeakRSSkB reads VmHWM (peak resident set) of a running process in kB.
-func PeakRSSkB(pid int) (uint64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, fmt.Errorf("rss: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			fields := strings.Fields(rest)
-			if len(fields) >= 1 {
-				return strconv.ParseUint(fields[0], 10, 64)
-			}
-		}
-	}
-	return 0, fmt.Errorf("rss: no VmHWM in /proc/%d/status", pid)
 }
 
 // PollUntil calls cond every interval until it returns true, the deadline

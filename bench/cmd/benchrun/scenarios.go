@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/edgev1/gateway/internal/procfs"
 )
 
 // scenarios run in this order; a baseline must come before the scenarios that
@@ -180,7 +182,7 @@ func (e *Env) RunFlood(name string, spec FloodSpec) (FloodRun, error) {
 	if waitErr != nil && p.Exited() {
 		return fr, waitErr
 	}
-	if rss, err := PeakRSSkB(p.Pid()); err == nil {
+	if rss, err := procfs.StatusKB(p.Pid(), "VmHWM"); err == nil {
 		fr.RSSkB = rss
 	}
 	if err := p.Stop(60 * time.Second); err != nil {
@@ -458,7 +460,7 @@ func runRSSHelloWorld(e *Env) ([]Result, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	rss, err := PeakRSSkB(p.Pid())
+	rss, err := procfs.StatusKB(p.Pid(), "VmHWM")
 	if err != nil {
 		return nil, err
 	}

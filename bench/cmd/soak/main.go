@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/edgev1/gateway/internal/procfs"
 )
 
 type streamReport struct {
@@ -143,7 +145,7 @@ func run(build string, duration time.Duration, rate int, sample, killEvery time.
 	fmt.Fprintf(out, "soak: %d paths (%s) at %d msg/s each for %v\n", len(paths), strings.Join(paths, ", "), rate, duration)
 	fmt.Fprintf(out, "%8s %10s %10s %8s %6s\n", "t", "received", "rss_kb", "lost", "kills")
 	start := time.Now()
-	var rss []int
+	var rss []uint64
 	tick := time.NewTicker(sample)
 	defer tick.Stop()
 	deadline := time.After(duration)
@@ -175,7 +177,7 @@ loop:
 			break loop
 		case <-tick.C:
 			r, _ := readReport(report)
-			kb := vmRSS(cmd.Process.Pid)
+			kb, _ := procfs.StatusKB(cmd.Process.Pid, "VmRSS") // 0 when unreadable
 			rss = append(rss, kb)
 			fmt.Fprintf(out, "%8s %10d %10d %8d %6d\n", time.Since(start).Round(time.Second), r.Received, kb, lost(r), kills)
 		}
@@ -208,7 +210,7 @@ loop:
 	if len(rss) >= 2 {
 		warm := rss[len(rss)/2]
 		fmt.Fprintf(out, "rss_kb: after warm-up %d, at the end %d (%+.1f%%)\n",
-			warm, rss[len(rss)-1], 100*float64(rss[len(rss)-1]-warm)/float64(warm))
+			warm, rss[len(rss)-1], 100*(float64(rss[len(rss)-1])-float64(warm))/float64(warm))
 	}
 	fmt.Fprintf(out, "module host kills: %d; restarts logged: %d\n", kills, restarts)
 	if bad {
@@ -236,23 +238,6 @@ func readReport(path string) (sinkReport, error) {
 		return r, err
 	}
 	return r, json.Unmarshal(data, &r)
-}
-
-func vmRSS(pid int) int {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			f := strings.Fields(line)
-			if len(f) >= 2 {
-				n, _ := strconv.Atoi(f[1])
-				return n
-			}
-		}
-	}
-	return 0
 }
 
 // childNamed returns the pid of a child of parent whose command line contains name, or 0.
