@@ -173,7 +173,7 @@ func (p *proc) wait(timeout time.Duration) int {
 			_ = p.cmd.Process.Kill()
 			<-p.done
 		}
-		p.t.Fatalf("%s did not exit within %v\nstdout:\n%s\nstderr:\n%s", p.cmd.Path, timeout, compactLog(p.stdout.String()), compactLog(p.stderr.String()))
+		p.t.Fatalf("%s did not exit within %v (sent SIGQUIT: its goroutine dump is in the stderr that follows)", p.cmd.Path, timeout)
 	}
 	if p.cmd.ProcessState == nil {
 		return -1
