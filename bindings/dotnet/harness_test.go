@@ -273,9 +273,7 @@ func (s *goSink) wait(t testing.TB, n int, timeout time.Duration) []abi.Message 
 			t.Fatalf("sink got %d messages, want %d within %v", s.n.Load(), n, timeout)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]abi.Message(nil), s.msgs...)
+	return s.snapshot()
 }
 
 func (s *goSink) snapshot() []abi.Message {
