@@ -7,8 +7,9 @@ import (
 )
 
 // A worker parked after a pause in steady traffic sleeps in the kernel on a futex
-// word instead of on a sync.Cond (queue.go says when each is used). With a Cond, waking the worker from a publisher - usually a module's C thread
-// inside a cgo callback - makes it runnable on the publisher's own P, from where a
+// word instead of on a sync.Cond (queue.go says when each is used). With a Cond,
+// waking the worker from a publisher - usually a module's C thread inside a cgo
+// callback - makes it runnable on the publisher's own P, from where a
 // spinning M has to steal it or sysmon has to hand the P off once the callback has
 // returned to C: tens of µs, sometimes a sysmon period (up to 10 ms), in the tail of
 // publish -> Receive. A futex wake makes the kernel run the worker's thread directly;
